@@ -1,0 +1,46 @@
+namespace AspireCache;
+
+/// <summary>Running totals of one group, read by the metrics and by anyone who wants a snapshot.</summary>
+/// <remarks>
+/// Plain counters bumped with <see cref="Interlocked"/>, published through observable instruments, so a
+/// hit costs two atomic increments whether or not anybody listens.
+/// </remarks>
+public sealed class CacheGroupStats
+{
+    internal long GetsCount;
+    internal long HitsCount;
+    internal long MissesCount;
+    internal long LoadsCount;
+    internal long LoadErrorsCount;
+    internal long CollapsesCount;
+    internal long PeerFetchesCount;
+    internal long PeerErrorsCount;
+    internal long PeerRequestsCount;
+
+    /// <summary>Client gets (<see cref="CacheGroup.GetAsync"/>), whatever their outcome.</summary>
+    public long Gets => Volatile.Read(ref GetsCount);
+
+    /// <summary>Client gets answered from this node's store.</summary>
+    public long Hits => Volatile.Read(ref HitsCount);
+
+    /// <summary>Client gets not found in this node's store.</summary>
+    public long Misses => Volatile.Read(ref MissesCount);
+
+    /// <summary>Calls of the loader that returned a value.</summary>
+    public long Loads => Volatile.Read(ref LoadsCount);
+
+    /// <summary>Calls of the loader that threw.</summary>
+    public long LoadErrors => Volatile.Read(ref LoadErrorsCount);
+
+    /// <summary>Requests that joined a peer fetch or a load already under way instead of starting one.</summary>
+    public long Collapses => Volatile.Read(ref CollapsesCount);
+
+    /// <summary>Fetches from the owner peer that returned a value.</summary>
+    public long PeerFetches => Volatile.Read(ref PeerFetchesCount);
+
+    /// <summary>Fetches from the owner peer that failed (the key was then loaded locally).</summary>
+    public long PeerErrors => Volatile.Read(ref PeerErrorsCount);
+
+    /// <summary>Requests from peers served by this node (<see cref="CacheGroup.GetLocallyAsync"/>).</summary>
+    public long PeerRequests => Volatile.Read(ref PeerRequestsCount);
+}

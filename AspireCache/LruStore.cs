@@ -1,0 +1,194 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace AspireCache;
+
+/// <summary>A thread-safe least-recently-used store bounded by the bytes its entries account for.</summary>
+/// <remarks>
+/// Lookups go through a <see cref="ConcurrentDictionary{TKey, TValue}"/> and never wait for a lock.
+/// The recency list has one lock, taken for writes and, opportunistically, for the move-to-front of a
+/// hit: a hit that finds the lock busy skips its move rather than queueing behind it. Uncontended, the
+/// eviction order is exact LRU; under contention an entry can miss a promotion, which costs at most an
+/// earlier eviction of an entry that was read at that very moment.
+/// </remarks>
+[DebuggerDisplay("Count = {Count}, Bytes = {Bytes}/{CapacityBytes}")]
+public sealed class LruStore
+{
+    /// <summary>
+    /// Bytes accounted for each entry on top of its key and value: the entry object, the dictionary
+    /// node and the string header. It keeps a store of many tiny values honest about its memory.
+    /// </summary>
+    public const int EntryOverheadBytes = 96;
+
+    private readonly ConcurrentDictionary<string, LruEntry> _entries = new(StringComparer.Ordinal);
+    private readonly Lock _listLock = new();
+    private readonly LruEntry _sentinel = LruEntry.CreateSentinel(); // Next is the newest, Previous the oldest.
+    private readonly Action<string, ReadOnlyMemory<byte>>? _onEvicted;
+    private long _bytes;
+    private int _count;
+    private long _evictions;
+    private long _evictedBytes;
+
+    /// <summary>Creates a store that holds at most <paramref name="capacityBytes"/> accounted bytes.</summary>
+    /// <param name="capacityBytes">The most bytes the entries may account for; at least 1.</param>
+    /// <param name="onEvicted">
+    /// Called for each entry evicted to make room, while the store's lock is held: keep it short and do
+    /// not call back into the store from it.
+    /// </param>
+    public LruStore(long capacityBytes, Action<string, ReadOnlyMemory<byte>>? onEvicted = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacityBytes, 1);
+        CapacityBytes = capacityBytes;
+        _onEvicted = onEvicted;
+    }
+
+    /// <summary>The most bytes the entries may account for.</summary>
+    public long CapacityBytes { get; }
+
+    /// <summary>The bytes the current entries account for.</summary>
+    public long Bytes => Volatile.Read(ref _bytes);
+
+    /// <summary>The number of entries.</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>How many entries were evicted to make room, since the store was created.</summary>
+    public long Evictions => Volatile.Read(ref _evictions);
+
+    /// <summary>The accounted bytes of all entries evicted to make room.</summary>
+    public long EvictedBytes => Volatile.Read(ref _evictedBytes);
+
+    /// <summary>The bytes an entry accounts for: its key (UTF-16, as held in memory), its value and the fixed overhead.</summary>
+    public static long SizeOf(string key, ReadOnlyMemory<byte> value) =>
+        ((long)key.Length * sizeof(char)) + value.Length + EntryOverheadBytes;
+
+    /// <summary>Looks a key up and marks it as the most recently used.</summary>
+    /// <returns>The stored bytes themselves, not a copy.</returns>
+    public bool TryGet(string key, out ReadOnlyMemory<byte> value)
+    {
+        if (!_entries.TryGetValue(key, out LruEntry? entry))
+        {
+            value = default;
+            return false;
+        }
+
+        value = entry.Value;
+        Promote(entry);
+        return true;
+    }
+
+    /// <summary>
+    /// Stores a value, replacing any value the key had, and evicts the least recently used entries
+    /// until the store fits its capacity again.
+    /// </summary>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value; the store keeps this memory as it is, so the caller must not change it afterwards.</param>
+    /// <returns>False when the entry alone is larger than the capacity; it is then not stored (and any old value is removed).</returns>
+    public bool Add(string key, ReadOnlyMemory<byte> value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        long size = SizeOf(key, value);
+
+        lock (_listLock)
+        {
+            if (_entries.TryRemove(key, out LruEntry? old))
+            {
+                Unlink(old);
+            }
+
+            if (size > CapacityBytes)
+            {
+                return false;
+            }
+
+            var entry = new LruEntry(key, value, size);
+            _entries[key] = entry;
+            LinkAsNewest(entry);
+
+            while (_bytes > CapacityBytes)
+            {
+                EvictOldest();
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Removes a key.</summary>
+    /// <returns>True when the key was present.</returns>
+    public bool Remove(string key)
+    {
+        lock (_listLock)
+        {
+            if (!_entries.TryRemove(key, out LruEntry? entry))
+            {
+                return false;
+            }
+
+            Unlink(entry);
+            return true;
+        }
+    }
+
+    private void Promote(LruEntry entry)
+    {
+        // An unlocked peek: the newest entry needs no move, and a stale answer only costs one move.
+        if (ReferenceEquals(_sentinel.Next, entry) || !_listLock.TryEnter())
+        {
+            return;
+        }
+
+        try
+        {
+            // The entry may have been replaced or evicted between the lookup and the lock.
+            if (entry.IsLinked)
+            {
+                Detach(entry);
+                AttachAsNewest(entry);
+            }
+        }
+        finally
+        {
+            _listLock.Exit();
+        }
+    }
+
+    private void EvictOldest()
+    {
+        LruEntry oldest = _sentinel.Previous!;
+        _entries.TryRemove(oldest.Key, out _);
+        Unlink(oldest);
+        _evictions++;
+        _evictedBytes += oldest.Size;
+        _onEvicted?.Invoke(oldest.Key, oldest.Value);
+    }
+
+    private void LinkAsNewest(LruEntry entry)
+    {
+        AttachAsNewest(entry);
+        _bytes += entry.Size;
+        _count++;
+    }
+
+    private void Unlink(LruEntry entry)
+    {
+        Detach(entry);
+        _bytes -= entry.Size;
+        _count--;
+    }
+
+    private void AttachAsNewest(LruEntry entry)
+    {
+        entry.Previous = _sentinel;
+        entry.Next = _sentinel.Next;
+        _sentinel.Next!.Previous = entry;
+        _sentinel.Next = entry;
+    }
+
+    private static void Detach(LruEntry entry)
+    {
+        entry.Previous!.Next = entry.Next;
+        entry.Next!.Previous = entry.Previous;
+        entry.Previous = null;
+        entry.Next = null;
+    }
+}

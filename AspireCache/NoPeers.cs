@@ -1,0 +1,21 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace AspireCache;
+
+/// <summary>The picker of a node that stands alone: it owns every key.</summary>
+public sealed class NoPeers : IPeerPicker
+{
+    /// <summary>The one instance.</summary>
+    public static NoPeers Instance { get; } = new();
+
+    private NoPeers()
+    {
+    }
+
+    /// <inheritdoc />
+    public bool TryPickPeer(string key, [NotNullWhen(true)] out ICachePeer? peer)
+    {
+        peer = null;
+        return false;
+    }
+}
