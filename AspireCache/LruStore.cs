@@ -100,15 +100,15 @@ public sealed class LruStore
                 return false;
             }
 
-            var entry = new LruEntry(key, value, size);
-            _entries[key] = entry;
-            LinkAsNewest(entry);
-
-            while (_bytes > CapacityBytes)
+            // Room is made first, so that Bytes never reads above the capacity, not even mid-add.
+            while (_bytes + size > CapacityBytes)
             {
                 EvictOldest();
             }
 
+            var entry = new LruEntry(key, value, size);
+            _entries[key] = entry;
+            LinkAsNewest(entry);
             return true;
         }
     }

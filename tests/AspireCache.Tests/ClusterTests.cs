@@ -1,0 +1,105 @@
+using AspireCache;
+
+namespace AspireCache.Tests;
+
+public class ClusterTests
+{
+    private static CancellationToken TestToken => TestContext.Current.CancellationToken;
+
+    private static string[] Keys(int count) => Enumerable.Range(0, count).Select(i => $"user:{i}").ToArray();
+
+    [Fact]
+    public async Task EachKey_IsLoadedOnce_ByItsOwner_WhicheverNodeIsAskedFirst()
+    {
+        using var cluster = new InProcessCluster(3, "g-" + Guid.NewGuid().ToString("N"));
+        string[] keys = Keys(300);
+        string[] nodes = [.. cluster.Nodes];
+
+        for (int i = 0; i < keys.Length; i++)
+        {
+            // Ask a different node first for each key, then every node.
+            await cluster[nodes[i % 3]].GetAsync(keys[i], TestToken);
+            foreach (string node in nodes)
+            {
+                CacheResult result = await cluster[node].GetAsync(keys[i], TestToken);
+                Assert.Equal(InProcessCluster.ValueOf(keys[i]), result.Value.ToArray());
+            }
+        }
+
+        Assert.Equal(keys.Length, cluster.Loads.Count);
+        Assert.All(cluster.Loads, load => Assert.Equal(cluster.OwnerOf(load.Key), load.Node));
+        Assert.Equal(3, cluster.Loads.Select(l => l.Node).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task NonOwners_AnswerFromThePeer_AndDoNotStoreIt_WhileTheOwnerHits()
+    {
+        using var cluster = new InProcessCluster(3, "g-" + Guid.NewGuid().ToString("N"));
+        string key = "user:42";
+        string owner = cluster.OwnerOf(key);
+        string other = cluster.Nodes.First(n => n != owner);
+
+        CacheResult first = await cluster[other].GetAsync(key, TestToken);
+        CacheResult again = await cluster[other].GetAsync(key, TestToken);
+        CacheResult atOwner = await cluster[owner].GetAsync(key, TestToken);
+
+        Assert.Equal(CacheSource.Peer, first.Source);
+        Assert.Equal(CacheSource.Peer, again.Source);
+        Assert.Equal(CacheSource.Hit, atOwner.Source);
+        Assert.Equal(0, cluster[other].Store.Count);
+        Assert.Equal(1, cluster[owner].Store.Count);
+        Assert.Single(cluster.Loads);
+    }
+
+    [Fact]
+    public async Task WhenTheOwnerIsDown_TheNodeLoadsTheKeyItself_AndStillAnswers()
+    {
+        using var cluster = new InProcessCluster(3, "g-" + Guid.NewGuid().ToString("N"));
+        string key = "user:7";
+        string owner = cluster.OwnerOf(key);
+        string other = cluster.Nodes.First(n => n != owner);
+        cluster.Down[owner] = true;
+
+        CacheResult result = await cluster[other].GetAsync(key, TestToken);
+
+        Assert.Equal(CacheSource.Load, result.Source);
+        Assert.Equal(InProcessCluster.ValueOf(key), result.Value.ToArray());
+        Assert.Equal((other, key), Assert.Single(cluster.Loads));
+        Assert.Equal(1, cluster[other].Stats.PeerErrors);
+    }
+
+    [Fact]
+    public async Task ConcurrentGets_ThroughAllNodes_LoadTheKeyOnce()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var cluster = new InProcessCluster(3, "g-" + Guid.NewGuid().ToString("N"), async (node, key) =>
+        {
+            await gate.Task;
+            return InProcessCluster.ValueOf(key);
+        });
+        string[] nodes = [.. cluster.Nodes];
+
+        Task<CacheResult>[] gets = Enumerable.Range(0, 300).Select(i => cluster[nodes[i % 3]].GetAsync("cold", TestToken).AsTask()).ToArray();
+        await Task.Delay(50, TestToken); // Let the non-owners' fetches reach the owner.
+        gate.SetResult();
+        CacheResult[] results = await Task.WhenAll(gets);
+
+        Assert.Single(cluster.Loads);
+        Assert.All(results, r => Assert.Equal(InProcessCluster.ValueOf("cold"), r.Value.ToArray()));
+    }
+
+    [Fact]
+    public async Task APeerRequest_IsNeverForwarded_EvenWhenRingsDisagree()
+    {
+        using var cluster = new InProcessCluster(2, "g-" + Guid.NewGuid().ToString("N"));
+        string key = "user:1";
+        string owner = cluster.OwnerOf(key);
+        string other = cluster.Nodes.First(n => n != owner);
+
+        // The node that is asked by a peer serves the key itself, whoever its ring says owns it.
+        CacheResult served = await cluster[other].GetLocallyAsync(key, TestToken);
+
+        Assert.Equal(CacheSource.Load, served.Source);
+        Assert.Equal((other, key), Assert.Single(cluster.Loads));
+    }
+}

@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+using System.Text;
+using AspireCache;
+
+namespace AspireCache.Tests;
+
+/// <summary>A cluster of groups in one process whose peers call each other directly.</summary>
+internal sealed class InProcessCluster : IDisposable
+{
+    private readonly Dictionary<string, CacheGroup> _groups = [];
+
+    public InProcessCluster(int nodes, string groupName, Func<string, string, ValueTask<ReadOnlyMemory<byte>>>? loader = null)
+    {
+        loader ??= (node, key) => ValueTask.FromResult<ReadOnlyMemory<byte>>(ValueOf(key));
+        string[] names = Enumerable.Range(0, nodes).Select(i => $"cache-{i}").ToArray();
+        foreach (string name in names)
+        {
+            var picker = new RingPeerPicker(name);
+            Pickers[name] = picker;
+            _groups[name] = new CacheGroup(groupName, (key, _) =>
+            {
+                Loads.Enqueue((name, key));
+                return loader(name, key);
+            }, peers: picker);
+        }
+
+        foreach (string name in names)
+        {
+            Pickers[name].SetPeers(names.Select(n => new InProcessPeer(n, this)));
+        }
+    }
+
+    public Dictionary<string, RingPeerPicker> Pickers { get; } = [];
+
+    /// <summary>Every loader call: which node loaded which key.</summary>
+    public ConcurrentQueue<(string Node, string Key)> Loads { get; } = new();
+
+    /// <summary>Peers whose fetches fail, as if the node were down.</summary>
+    public ConcurrentDictionary<string, bool> Down { get; } = new();
+
+    public IEnumerable<string> Nodes => _groups.Keys;
+
+    public CacheGroup this[string node] => _groups[node];
+
+    public static byte[] ValueOf(string key) => Encoding.UTF8.GetBytes("value of " + key);
+
+    public string OwnerOf(string key) => Pickers["cache-0"].OwnerOf(key);
+
+    public void Dispose()
+    {
+        foreach (CacheGroup group in _groups.Values)
+        {
+            group.Dispose();
+        }
+    }
+
+    private sealed class InProcessPeer(string name, InProcessCluster cluster) : ICachePeer
+    {
+        public string Name { get; } = name;
+
+        public async ValueTask<ReadOnlyMemory<byte>> GetAsync(string group, string key, CancellationToken cancellationToken)
+        {
+            await Task.Yield(); // A network call never completes inline.
+            if (cluster.Down.ContainsKey(Name))
+            {
+                throw new HttpRequestException($"{Name} is down");
+            }
+
+            CacheResult result = await cluster._groups[Name].GetLocallyAsync(key, cancellationToken);
+            return result.Value;
+        }
+    }
+}

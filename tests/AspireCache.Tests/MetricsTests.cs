@@ -1,0 +1,113 @@
+using AspireCache;
+
+namespace AspireCache.Tests;
+
+public class MetricsTests
+{
+    private static CancellationToken TestToken => TestContext.Current.CancellationToken;
+
+    private static readonly (string, string) Success = ("aspirecache.outcome", "success");
+    private static readonly (string, string) Error = ("aspirecache.outcome", "error");
+
+    [Fact]
+    public async Task AKnownSequence_IsCountedExactly()
+    {
+        string name = "metrics-" + Guid.NewGuid().ToString("N");
+        using var metrics = new MetricsRecorder(name);
+        using var group = new CacheGroup(name, (key, _) => key.StartsWith("error-", StringComparison.Ordinal)
+            ? throw new InvalidOperationException("backend failed")
+            : ValueTask.FromResult<ReadOnlyMemory<byte>>(new byte[100]));
+
+        await group.GetAsync("a", TestToken);   // miss, load
+        await group.GetAsync("a", TestToken);   // hit
+        await group.GetAsync("a", TestToken);   // hit
+        await group.GetAsync("b", TestToken);   // miss, load
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await group.GetAsync("error-1", TestToken)); // miss, failed load
+
+        Assert.Equal(5, metrics.Observed("aspirecache.gets"));
+        Assert.Equal(2, metrics.Observed("aspirecache.hits"));
+        Assert.Equal(3, metrics.Observed("aspirecache.misses"));
+        Assert.Equal(2, metrics.Observed("aspirecache.loads", Success));
+        Assert.Equal(1, metrics.Observed("aspirecache.loads", Error));
+        Assert.Equal(0, metrics.Observed("aspirecache.singleflight.collapses"));
+        Assert.Equal(0, metrics.Observed("aspirecache.peer.fetches", Success));
+        Assert.Equal(0, metrics.Observed("aspirecache.evictions"));
+        Assert.Equal(2, metrics.Observed("aspirecache.entry.count"));
+        Assert.Equal(LruStore.SizeOf("a", new byte[100]) * 2, metrics.Observed("aspirecache.store.size"));
+        Assert.Equal(CacheGroupOptions.DefaultCapacityBytes, metrics.Observed("aspirecache.store.capacity"));
+
+        Assert.Equal(2, metrics.Recorded("aspirecache.get.duration", ("aspirecache.result", "hit")).Length);
+        Assert.Equal(2, metrics.Recorded("aspirecache.get.duration", ("aspirecache.result", "load")).Length);
+        Assert.Equal(2, metrics.Recorded("aspirecache.load.duration", Success).Length);
+        Assert.Single(metrics.Recorded("aspirecache.load.duration", Error));
+        Assert.All(metrics.Recorded("aspirecache.get.duration"), seconds => Assert.InRange(seconds, 0, 5));
+    }
+
+    [Fact]
+    public async Task Collapses_AndEvictions_AreCounted()
+    {
+        string name = "metrics-" + Guid.NewGuid().ToString("N");
+        using var metrics = new MetricsRecorder(name);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        long oneEntry = LruStore.SizeOf("k0", new byte[100]);
+        using var group = new CacheGroup(
+            name,
+            async (key, _) =>
+            {
+                await gate.Task;
+                return new byte[100];
+            },
+            new CacheGroupOptions { CapacityBytes = 2 * oneEntry });
+
+        Task<CacheResult>[] collapsed = Enumerable.Range(0, 10).Select(_ => group.GetAsync("k0", TestToken).AsTask()).ToArray();
+        gate.SetResult();
+        await Task.WhenAll(collapsed);
+        await group.GetAsync("k1", TestToken);
+        await group.GetAsync("k2", TestToken); // evicts k0
+        await group.GetAsync("k3", TestToken); // evicts k1
+
+        Assert.Equal(9, metrics.Observed("aspirecache.singleflight.collapses"));
+        Assert.Equal(4, metrics.Observed("aspirecache.loads", Success));
+        Assert.Equal(2, metrics.Observed("aspirecache.evictions"));
+        Assert.Equal(2, metrics.Observed("aspirecache.entry.count"));
+    }
+
+    [Fact]
+    public async Task PeerFetches_AreCountedByOutcome_AtTheAskingNode()
+    {
+        string name = "metrics-" + Guid.NewGuid().ToString("N");
+        using var metrics = new MetricsRecorder(name);
+        using var cluster = new InProcessCluster(2, name);
+        string owner = "cache-0";
+        string asker = "cache-1";
+        string[] ownedKeys = Enumerable.Range(0, 100).Select(i => $"k{i}").Where(k => cluster.OwnerOf(k) == owner).Take(3).ToArray();
+
+        await cluster[asker].GetAsync(ownedKeys[0], TestToken);
+        await cluster[asker].GetAsync(ownedKeys[1], TestToken);
+        cluster.Down[owner] = true;
+        await cluster[asker].GetAsync(ownedKeys[2], TestToken);
+
+        // Both nodes report under the same group name: the sums cover the cluster.
+        Assert.Equal(2, metrics.Observed("aspirecache.peer.fetches", Success));
+        Assert.Equal(1, metrics.Observed("aspirecache.peer.fetches", Error));
+        Assert.Equal(2, metrics.Observed("aspirecache.peer.requests"));
+        Assert.Equal(3, metrics.Observed("aspirecache.loads", Success));
+        Assert.Equal(3, metrics.Observed("aspirecache.gets"));
+        Assert.Equal(0, metrics.Observed("aspirecache.hits"));
+        Assert.Equal(2, metrics.Recorded("aspirecache.get.duration", ("aspirecache.result", "peer")).Length);
+        Assert.Single(metrics.Recorded("aspirecache.get.duration", ("aspirecache.result", "load")));
+    }
+
+    [Fact]
+    public void ADisposedGroup_IsNoLongerReported()
+    {
+        string name = "metrics-" + Guid.NewGuid().ToString("N");
+        using var metrics = new MetricsRecorder(name);
+        var group = new CacheGroup(name, (_, _) => default);
+        Assert.Equal(CacheGroupOptions.DefaultCapacityBytes, metrics.Observed("aspirecache.store.capacity"));
+
+        group.Dispose();
+
+        Assert.Equal(0, metrics.Observed("aspirecache.store.capacity"));
+    }
+}
