@@ -162,6 +162,12 @@ public sealed class CacheGroup : IDisposable
             // cluster's capacity the sum of its nodes'.
             return new CacheResult(value, CacheSource.Peer);
         }
+        catch (CacheSourceException)
+        {
+            // The owner answered: its source failed. Loading here would only hit that source again.
+            Interlocked.Increment(ref Stats.PeerSourceErrorsCount);
+            throw;
+        }
         catch (Exception)
         {
             // The peer's client logs the cause; here the only job is to answer anyway.

@@ -15,6 +15,7 @@ public sealed class CacheGroupStats
     internal long CollapsesCount;
     internal long PeerFetchesCount;
     internal long PeerErrorsCount;
+    internal long PeerSourceErrorsCount;
     internal long PeerRequestsCount;
 
     /// <summary>Client gets (<see cref="CacheGroup.GetAsync"/>), whatever their outcome.</summary>
@@ -40,6 +41,9 @@ public sealed class CacheGroupStats
 
     /// <summary>Fetches from the owner peer that failed (the key was then loaded locally).</summary>
     public long PeerErrors => Volatile.Read(ref PeerErrorsCount);
+
+    /// <summary>Fetches whose owner answered that the data source failed; passed on to the caller, not loaded again.</summary>
+    public long PeerSourceErrors => Volatile.Read(ref PeerSourceErrorsCount);
 
     /// <summary>Requests from peers served by this node (<see cref="CacheGroup.GetLocallyAsync"/>).</summary>
     public long PeerRequests => Volatile.Read(ref PeerRequestsCount);

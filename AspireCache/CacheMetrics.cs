@@ -46,8 +46,13 @@ internal static class CacheMetrics
         Counter("aspirecache.misses", "{miss}", "Client gets not found in this node's store.", s => s.Misses);
         Counter("aspirecache.singleflight.collapses", "{request}", "Requests that joined a peer fetch or load already under way.", s => s.Collapses);
         Counter("aspirecache.peer.requests", "{request}", "Requests from peers served by this node.", s => s.PeerRequests);
-        OutcomeCounter("aspirecache.loads", "{load}", "Calls of the loader (the data source), by outcome.", s => s.Loads, s => s.LoadErrors);
-        OutcomeCounter("aspirecache.peer.fetches", "{fetch}", "Fetches from the owner peer, by outcome.", s => s.PeerFetches, s => s.PeerErrors);
+        Meter.CreateObservableCounter(
+            "aspirecache.loads", () => ObserveOutcomes(s => s.Loads, s => s.LoadErrors), "{load}", "Calls of the loader (the data source), by outcome.");
+        Meter.CreateObservableCounter(
+            "aspirecache.peer.fetches",
+            () => ObserveOutcomes(s => s.PeerFetches, s => s.PeerErrors, s => s.PeerSourceErrors),
+            "{fetch}",
+            "Fetches from the owner peer, by outcome (success, error: the peer failed, source_error: its source failed).");
 
         Meter.CreateObservableCounter(
             "aspirecache.evictions", () => Observe(g => g.Store.Evictions), "{entry}", "Entries evicted to make room.");
@@ -66,9 +71,6 @@ internal static class CacheMetrics
     private static void Counter(string name, string unit, string description, Func<CacheGroupStats, long> read) =>
         Meter.CreateObservableCounter(name, () => Observe(g => read(g.Stats)), unit, description);
 
-    private static void OutcomeCounter(string name, string unit, string description, Func<CacheGroupStats, long> successes, Func<CacheGroupStats, long> errors) =>
-        Meter.CreateObservableCounter(name, () => ObserveOutcomes(successes, errors), unit, description);
-
     private static List<Measurement<long>> Observe(Func<CacheGroup, long> read)
     {
         var measurements = new List<Measurement<long>>();
@@ -80,7 +82,8 @@ internal static class CacheMetrics
         return measurements;
     }
 
-    private static List<Measurement<long>> ObserveOutcomes(Func<CacheGroupStats, long> successes, Func<CacheGroupStats, long> errors)
+    private static List<Measurement<long>> ObserveOutcomes(
+        Func<CacheGroupStats, long> successes, Func<CacheGroupStats, long> errors, Func<CacheGroupStats, long>? sourceErrors = null)
     {
         var measurements = new List<Measurement<long>>();
         foreach ((CacheGroup group, _) in Groups)
@@ -88,6 +91,10 @@ internal static class CacheMetrics
             var groupTag = new KeyValuePair<string, object?>(GroupTag, group.Name);
             measurements.Add(new Measurement<long>(successes(group.Stats), groupTag, new(OutcomeTag, "success")));
             measurements.Add(new Measurement<long>(errors(group.Stats), groupTag, new(OutcomeTag, "error")));
+            if (sourceErrors is not null)
+            {
+                measurements.Add(new Measurement<long>(sourceErrors(group.Stats), groupTag, new(OutcomeTag, "source_error")));
+            }
         }
 
         return measurements;

@@ -5,11 +5,12 @@ namespace AspireCache;
 
 /// <summary>A thread-safe least-recently-used store bounded by the bytes its entries account for.</summary>
 /// <remarks>
-/// Lookups go through a <see cref="ConcurrentDictionary{TKey, TValue}"/> and never wait for a lock.
-/// The recency list has one lock, taken for writes and, opportunistically, for the move-to-front of a
-/// hit: a hit that finds the lock busy skips its move rather than queueing behind it. Uncontended, the
-/// eviction order is exact LRU; under contention an entry can miss a promotion, which costs at most an
-/// earlier eviction of an entry that was read at that very moment.
+/// Lookups go through a <see cref="ConcurrentDictionary{TKey, TValue}"/> and never take a lock. A hit
+/// does not move its entry itself: it records the hit in a striped <see cref="LruReadBuffer"/>, and the
+/// recorded hits are applied to the recency list under the store's one lock, in batches, before every
+/// add and whenever a stripe fills up. One thread's hits are applied in the order it made them, so a
+/// single caller sees exact LRU order; under contention a hit can be dropped when its stripe is full,
+/// which costs at most one entry one move to the front.
 /// </remarks>
 [DebuggerDisplay("Count = {Count}, Bytes = {Bytes}/{CapacityBytes}")]
 public sealed class LruStore
@@ -23,6 +24,7 @@ public sealed class LruStore
     private readonly ConcurrentDictionary<string, LruEntry> _entries = new(StringComparer.Ordinal);
     private readonly Lock _listLock = new();
     private readonly LruEntry _sentinel = LruEntry.CreateSentinel(); // Next is the newest, Previous the oldest.
+    private readonly LruReadBuffer _hits = new();
     private readonly Action<string, ReadOnlyMemory<byte>>? _onEvicted;
     private long _bytes;
     private int _count;
@@ -90,6 +92,8 @@ public sealed class LruStore
 
         lock (_listLock)
         {
+            // Earlier hits first, so that the eviction below sees the true recency order.
+            ApplyRecordedHits();
             if (_entries.TryRemove(key, out LruEntry? old))
             {
                 Unlink(old);
@@ -131,26 +135,32 @@ public sealed class LruStore
 
     private void Promote(LruEntry entry)
     {
-        // An unlocked peek: the newest entry needs no move, and a stale answer only costs one move.
-        if (ReferenceEquals(_sentinel.Next, entry) || !_listLock.TryEnter())
+        // Most hits end here; one in a stripe's worth tries to apply the batch, unless another thread is.
+        if (!_hits.Record(entry) || !_listLock.TryEnter())
         {
             return;
         }
 
         try
         {
-            // The entry may have been replaced or evicted between the lookup and the lock.
-            if (entry.IsLinked)
-            {
-                Detach(entry);
-                AttachAsNewest(entry);
-            }
+            ApplyRecordedHits();
         }
         finally
         {
             _listLock.Exit();
         }
     }
+
+    // Called under the list lock.
+    private void ApplyRecordedHits() => _hits.Drain(this, static (store, entry) =>
+    {
+        // The entry may have been replaced or evicted since its hit was recorded.
+        if (entry.IsLinked)
+        {
+            Detach(entry);
+            store.AttachAsNewest(entry);
+        }
+    });
 
     private void EvictOldest()
     {

@@ -69,6 +69,28 @@ public class LruStoreTests
     }
 
     [Fact]
+    public void ManyHitsBetweenAdds_AreAllAppliedBeforeEvicting()
+    {
+        var evicted = new List<string>();
+        var store = new LruStore(3 * OneEntry, (key, _) => evicted.Add(key));
+        store.Add("k0", Value(0));
+        store.Add("k1", Value(1));
+        store.Add("k2", Value(2));
+
+        // Far more hits than one read-buffer stripe holds; recency from oldest ends as k2, k1, k0.
+        for (int i = 0; i < 500; i++)
+        {
+            store.TryGet("k1", out _);
+            store.TryGet("k0", out _);
+        }
+
+        store.Add("k3", Value(3));
+        store.Add("k4", Value(4));
+
+        Assert.Equal(["k2", "k1"], evicted);
+    }
+
+    [Fact]
     public void Add_PastCapacity_EvictsUntilTheNewEntryFits()
     {
         var evicted = new List<(string Key, int Length)>();

@@ -1,0 +1,86 @@
+using Microsoft.AspNetCore.Http.Features;
+
+namespace AspireCache.Node;
+
+/// <summary>The node's HTTP API: <c>/cache</c> for clients, <c>/_peer</c> for other nodes, <c>/cluster</c> for people.</summary>
+internal static partial class CacheEndpoints
+{
+    public static WebApplication MapCacheEndpoints(this WebApplication app)
+    {
+        // The catch-all also matches an empty key, which the handler rejects with a clear 400.
+        app.MapGet("/cache/{group}", context => ServeAsync(context, forPeer: false));
+        app.MapGet("/cache/{group}/{**key}", context => ServeAsync(context, forPeer: false));
+        app.MapGet("/_peer/{group}", context => ServeAsync(context, forPeer: true));
+        app.MapGet("/_peer/{group}/{**key}", context => ServeAsync(context, forPeer: true));
+        app.MapGet("/cluster", (LocalNode node) => new ClusterView(
+            node.Name,
+            node.Picker.Ring.Members,
+            node.Picker.Ring.PointsPerMember,
+            node.Groups.Values.Select(g => new GroupView(g.Name, g.Store.Count, g.Store.Bytes, g.Store.CapacityBytes)).ToArray()));
+        return app;
+    }
+
+    private static async Task ServeAsync(HttpContext context, bool forPeer)
+    {
+        LocalNode node = context.RequestServices.GetRequiredService<LocalNode>();
+        string rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.ToString();
+        string prefix = forPeer ? PeerProtocol.PeerPrefix : PeerProtocol.CachePrefix;
+
+        if (!CacheRequestPath.TryParse(rawTarget, prefix, out CacheRequestPath path, out string error))
+        {
+            await ProblemAsync(context, StatusCodes.Status400BadRequest, "Invalid key", error);
+            return;
+        }
+
+        if (!node.Groups.TryGetValue(path.Group, out CacheGroup? group))
+        {
+            await ProblemAsync(context, StatusCodes.Status404NotFound, "Unknown group", $"This node serves no group named '{path.Group}'.");
+            return;
+        }
+
+        CacheResult result;
+        try
+        {
+            result = forPeer
+                ? await group.GetLocallyAsync(path.Key, context.RequestAborted)
+                : await group.GetAsync(path.Key, context.RequestAborted);
+        }
+        catch (InvalidCacheKeyException ex)
+        {
+            await ProblemAsync(context, StatusCodes.Status400BadRequest, "Invalid key", ex.Message);
+            return;
+        }
+        catch (CacheSourceException ex)
+        {
+            // Marked so that an asking peer passes the failure on instead of loading the key again.
+            context.Response.Headers[PeerProtocol.SourceErrorHeader] = "1";
+            await ProblemAsync(
+                context,
+                ex.IsTimeout ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway,
+                ex.IsTimeout ? "Data source timeout" : "Data source failure",
+                ex.Message);
+            return;
+        }
+
+        HttpResponse response = context.Response;
+        response.ContentType = "application/octet-stream";
+        response.ContentLength = result.Value.Length;
+        response.Headers[PeerProtocol.ResultHeader] = ResultName(result.Source);
+        response.Headers[PeerProtocol.OwnerHeader] = node.Picker.OwnerOf(path.Key);
+        await response.BodyWriter.WriteAsync(result.Value, context.RequestAborted);
+    }
+
+    private static string ResultName(CacheSource source) => source switch
+    {
+        CacheSource.Hit => "hit",
+        CacheSource.Peer => "peer",
+        _ => "load",
+    };
+
+    private static Task ProblemAsync(HttpContext context, int status, string title, string detail) =>
+        Results.Problem(statusCode: status, title: title, detail: detail).ExecuteAsync(context);
+
+    internal sealed record ClusterView(string Name, IReadOnlyList<string> Members, int PointsPerMember, GroupView[] Groups);
+
+    internal sealed record GroupView(string Name, int Entries, long Bytes, long CapacityBytes);
+}

@@ -1,0 +1,23 @@
+namespace AspireCache.Node;
+
+/// <summary>One group of a node: its limits and the HTTP source it loads from.</summary>
+public sealed class CacheGroupSettings
+{
+    /// <summary>The store's capacity in bytes. Default 64 MiB.</summary>
+    public long CapacityBytes { get; set; } = CacheGroupOptions.DefaultCapacityBytes;
+
+    /// <summary>The longest key in UTF-8 bytes. Default 250.</summary>
+    public int MaxKeyBytes { get; set; } = CacheGroupOptions.DefaultMaxKeyBytes;
+
+    /// <summary>The service that holds the data, by its service-discovery name (e.g. <c>demobackend</c>).</summary>
+    public string SourceService { get; set; } = string.Empty;
+
+    /// <summary>The path of a key at the source; <c>{key}</c> is replaced by the percent-encoded key. Default <c>/data/{key}</c>.</summary>
+    public string SourcePath { get; set; } = "/data/{key}";
+
+    /// <summary>How long a load from the source may take before every waiting caller gets a timeout. Default 10 s.</summary>
+    public TimeSpan LoadTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The engine's options for this group.</summary>
+    public CacheGroupOptions ToGroupOptions() => new() { CapacityBytes = CapacityBytes, MaxKeyBytes = MaxKeyBytes };
+}

@@ -1,0 +1,23 @@
+namespace AspireCache.Node;
+
+/// <summary>Who this node is, who its peers are and which groups it serves; bound from the "Cache" section.</summary>
+public sealed class CacheNodeOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Cache";
+
+    /// <summary>This node's member name; its peers resolve it through service discovery (e.g. <c>cache-0</c>).</summary>
+    public string NodeName { get; set; } = string.Empty;
+
+    /// <summary>
+    /// The names of all members of the cluster, this node included. Each is resolved through service
+    /// discovery (<c>services__{name}__http__0</c>), so no address is configured by hand.
+    /// </summary>
+    public List<string> Members { get; set; } = [];
+
+    /// <summary>How long a peer may take to answer before this node loads the key itself. Default 2 s.</summary>
+    public TimeSpan PeerTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The groups this node serves, by name.</summary>
+    public Dictionary<string, CacheGroupSettings> Groups { get; set; } = new(StringComparer.Ordinal);
+}

@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Options;
+
+namespace AspireCache.Node;
+
+/// <summary>Checks the node's settings at start-up and says what is missing in the configuration's own terms.</summary>
+internal sealed class CacheNodeOptionsValidator : IValidateOptions<CacheNodeOptions>
+{
+    public ValidateOptionsResult Validate(string? name, CacheNodeOptions options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.NodeName))
+        {
+            failures.Add("Cache:NodeName is required: the name this node has among the members (e.g. cache-0).");
+        }
+        else if (!options.Members.Contains(options.NodeName, StringComparer.Ordinal))
+        {
+            failures.Add($"Cache:Members must include this node's own name '{options.NodeName}'; it has [{string.Join(", ", options.Members)}].");
+        }
+
+        if (options.PeerTimeout <= TimeSpan.Zero)
+        {
+            failures.Add("Cache:PeerTimeout must be positive.");
+        }
+
+        if (options.Groups.Count == 0)
+        {
+            failures.Add("Cache:Groups must define at least one group (e.g. Cache:Groups:demo:SourceService=demobackend).");
+        }
+
+        foreach ((string group, CacheGroupSettings settings) in options.Groups)
+        {
+            string at = $"Cache:Groups:{group}";
+            if (string.IsNullOrWhiteSpace(settings.SourceService))
+            {
+                failures.Add($"{at}:SourceService is required: the service-discovery name of the data source.");
+            }
+
+            if (!settings.SourcePath.StartsWith('/') || !settings.SourcePath.Contains("{key}", StringComparison.Ordinal))
+            {
+                failures.Add($"{at}:SourcePath must start with '/' and contain '{{key}}'; it is '{settings.SourcePath}'.");
+            }
+
+            try
+            {
+                settings.ToGroupOptions().Validate();
+            }
+            catch (ArgumentOutOfRangeException ex)
+            {
+                failures.Add($"{at}:{ex.ParamName} is out of range: {ex.Message}");
+            }
+
+            if (settings.LoadTimeout <= TimeSpan.Zero)
+            {
+                failures.Add($"{at}:LoadTimeout must be positive.");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Options;
+
+namespace AspireCache.Node;
+
+/// <summary>Registers a cache node: its validated options, its HTTP clients and its groups.</summary>
+internal static class CacheNodeServiceCollectionExtensions
+{
+    public static IHostApplicationBuilder AddCacheNode(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<CacheNodeOptions>()
+            .BindConfiguration(CacheNodeOptions.SectionName)
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<CacheNodeOptions>, CacheNodeOptionsValidator>();
+
+        // Neither client retries: a failed peer fetch is answered by loading locally, and a failed
+        // load must reach every waiting caller once, not be multiplied against a failing source.
+        // RemoveAllResilienceHandlers is marked experimental; it is the supported way to undo the
+        // handler that the service defaults add to every client.
+#pragma warning disable EXTEXP0001
+        builder.Services.AddHttpClient(PeerProtocol.PeerClientName)
+            .RemoveAllResilienceHandlers()
+            .ConfigureHttpClient((services, client) =>
+                client.Timeout = services.GetRequiredService<IOptions<CacheNodeOptions>>().Value.PeerTimeout);
+        builder.Services.AddHttpClient(PeerProtocol.SourceClientName)
+            .RemoveAllResilienceHandlers()
+            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan); // Each group's LoadTimeout applies.
+#pragma warning restore EXTEXP0001
+
+        builder.Services.AddSingleton<LocalNode>();
+        builder.Services.AddProblemDetails();
+        return builder;
+    }
+}

@@ -1,0 +1,42 @@
+using System.Collections.Frozen;
+using Microsoft.Extensions.Options;
+
+namespace AspireCache.Node;
+
+/// <summary>This process's node: its name, its ring of peers and the groups it serves.</summary>
+internal sealed class LocalNode : IDisposable
+{
+    public LocalNode(IOptions<CacheNodeOptions> options, IHttpClientFactory clients, ILoggerFactory loggers)
+    {
+        CacheNodeOptions settings = options.Value;
+        Name = settings.NodeName;
+        Picker = new RingPeerPicker(Name);
+        ILogger peerLogger = loggers.CreateLogger<HttpCachePeer>();
+        Picker.SetPeers(settings.Members
+            .Where(member => !string.Equals(member, Name, StringComparison.Ordinal))
+            .Select(member => new HttpCachePeer(member, clients, peerLogger)));
+
+        Groups = settings.Groups.ToFrozenDictionary(
+            pair => pair.Key,
+            pair => new CacheGroup(
+                pair.Key,
+                new HttpSourceLoader(pair.Key, pair.Value, clients).LoadAsync,
+                pair.Value.ToGroupOptions(),
+                Picker),
+            StringComparer.Ordinal);
+    }
+
+    public string Name { get; }
+
+    public RingPeerPicker Picker { get; }
+
+    public FrozenDictionary<string, CacheGroup> Groups { get; }
+
+    public void Dispose()
+    {
+        foreach (CacheGroup group in Groups.Values)
+        {
+            group.Dispose();
+        }
+    }
+}

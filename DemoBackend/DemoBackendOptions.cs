@@ -1,0 +1,22 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace DemoBackend;
+
+/// <summary>How slow, big and unreliable the demo data source is; bound from the "DemoBackend" section.</summary>
+public sealed class DemoBackendOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "DemoBackend";
+
+    /// <summary>How long every answer takes. Default 100 ms.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan Delay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The size of every value in bytes. Default 1 KiB.</summary>
+    [Range(0, 64 * 1024 * 1024)]
+    public int ValueBytes { get; set; } = 1024;
+
+    /// <summary>The share of requests, 0 to 1, that fail at random with 500. Default 0.</summary>
+    [Range(0.0, 1.0)]
+    public double ErrorRate { get; set; }
+}

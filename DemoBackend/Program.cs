@@ -1,0 +1,47 @@
+using AspireCache;
+using DemoBackend;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+
+// A deliberately slow data source for the cache: deterministic values after a delay, plus failures on demand.
+WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.Services.AddProblemDetails();
+builder.Services.AddOptions<DemoBackendOptions>()
+    .BindConfiguration(DemoBackendOptions.SectionName)
+    .ValidateDataAnnotations()
+    .ValidateOnStart();
+builder.Services.AddSingleton<CallStats>();
+
+WebApplication app = builder.Build();
+app.MapDefaultEndpoints();
+
+// The key is read from the raw path (see CacheKeyPath), so that an escaped '/' or '%' in a key survives.
+app.MapGet("/data/{**key}", async (HttpContext context, IOptionsMonitor<DemoBackendOptions> options, CallStats stats, CancellationToken cancellationToken) =>
+{
+    string rawPath = context.Features.Get<IHttpRequestFeature>()!.RawTarget.Split('?')[0];
+    if (!CacheKeyPath.TryDecode(rawPath.AsSpan("/data/".Length), out string? key) || key.Length == 0)
+    {
+        return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid key", detail: "The key must be a non-empty, percent-encoded UTF-8 path segment.");
+    }
+
+    stats.Count(key);
+    DemoBackendOptions current = options.CurrentValue;
+    await Task.Delay(current.Delay, cancellationToken);
+
+    if (key.StartsWith("error-", StringComparison.Ordinal) || Random.Shared.NextDouble() < current.ErrorRate)
+    {
+        return Results.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "Backend failure", detail: $"The demo backend failed for this key on purpose.");
+    }
+
+    return Results.Bytes(DemoValues.For(key, current.ValueBytes), "application/octet-stream");
+});
+
+app.MapGet("/stats", (CallStats stats) => stats.Read());
+app.MapPost("/stats/reset", (CallStats stats) =>
+{
+    stats.Reset();
+    return Results.NoContent();
+});
+
+app.Run();

@@ -1,0 +1,71 @@
+using BenchmarkDotNet.Attributes;
+using BitFaster.Caching.Lru;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace AspireCache.Benchmarks;
+
+/// <summary>One hit on a warm cache of 10,000 keys: the engine against MemoryCache (the baseline) and BitFaster's ConcurrentLru.</summary>
+[MemoryDiagnoser]
+public class HitBenchmarks
+{
+    private readonly string[] _keys = Workload.Keys;
+    private MemoryCache _memoryCache = null!;
+    private ConcurrentLru<string, ReadOnlyMemory<byte>> _concurrentLru = null!;
+    private LruStore _store = null!;
+    private CacheGroup _group = null!;
+    private int _next;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _memoryCache = new MemoryCache(new MemoryCacheOptions());
+        _concurrentLru = new ConcurrentLru<string, ReadOnlyMemory<byte>>(Workload.KeyCount * 2);
+        _store = new LruStore(Workload.RoomyCapacity);
+        _group = new CacheGroup("bench", (_, _) => throw new InvalidOperationException("every read must hit"), new CacheGroupOptions { CapacityBytes = Workload.RoomyCapacity });
+        foreach (string key in _keys)
+        {
+            _memoryCache.Set(key, (ReadOnlyMemory<byte>)Workload.Value);
+            _concurrentLru.AddOrUpdate(key, Workload.Value);
+            _store.Add(key, Workload.Value);
+            _group.Store.Add(key, Workload.Value);
+        }
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _memoryCache.Dispose();
+        _group.Dispose();
+    }
+
+    private string NextKey()
+    {
+        int i = _next + 1;
+        if (i == _keys.Length)
+        {
+            i = 0;
+        }
+
+        _next = i;
+        return _keys[i];
+    }
+
+    [Benchmark(Baseline = true)]
+    public int MemoryCache_TryGetValue() =>
+        _memoryCache.TryGetValue(NextKey(), out ReadOnlyMemory<byte> value) ? value.Length : -1;
+
+    [Benchmark]
+    public int ConcurrentLru_TryGet() =>
+        _concurrentLru.TryGet(NextKey(), out ReadOnlyMemory<byte> value) ? value.Length : -1;
+
+    [Benchmark]
+    public int LruStore_TryGet() =>
+        _store.TryGet(NextKey(), out ReadOnlyMemory<byte> value) ? value.Length : -1;
+
+    [Benchmark]
+    public int CacheGroup_GetAsync_Hit()
+    {
+        ValueTask<CacheResult> get = _group.GetAsync(NextKey());
+        return get.IsCompletedSuccessfully ? get.Result.Value.Length : -1;
+    }
+}

@@ -1,0 +1,54 @@
+using System.Diagnostics.Metrics;
+using BenchmarkDotNet.Attributes;
+
+namespace AspireCache.Benchmarks;
+
+/// <summary>The group's hit path while a listener (as OpenTelemetry would be) records the get-duration histogram.</summary>
+[MemoryDiagnoser]
+public class ObservedHitBenchmarks
+{
+    private readonly string[] _keys = Workload.Keys;
+    private MeterListener _listener = null!;
+    private CacheGroup _group = null!;
+    private double _sink;
+    private int _next;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _group = new CacheGroup("bench-observed", (_, _) => throw new InvalidOperationException("every read must hit"), new CacheGroupOptions { CapacityBytes = Workload.RoomyCapacity });
+        foreach (string key in _keys)
+        {
+            _group.Store.Add(key, Workload.Value);
+        }
+
+        _listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == AspireCacheDiagnostics.MeterName)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        _listener.SetMeasurementEventCallback<double>((_, value, _, _) => _sink += value);
+        _listener.Start();
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _listener.Dispose();
+        _group.Dispose();
+    }
+
+    [Benchmark]
+    public int CacheGroup_GetAsync_Hit_WhileObserved()
+    {
+        int i = _next + 1 == _keys.Length ? 0 : _next + 1;
+        _next = i;
+        ValueTask<CacheResult> get = _group.GetAsync(_keys[i]);
+        return get.IsCompletedSuccessfully ? get.Result.Value.Length : -1;
+    }
+}

@@ -1,0 +1,16 @@
+namespace AspireCache.Benchmarks;
+
+/// <summary>The keys and values every hit benchmark reads, so that all caches see the same workload.</summary>
+internal static class Workload
+{
+    public const int KeyCount = 10_000;
+
+    public const int ValueBytes = 1024;
+
+    public static string[] Keys { get; } = Enumerable.Range(0, KeyCount).Select(i => $"user:{i:D6}").ToArray();
+
+    public static byte[] Value { get; } = new byte[ValueBytes];
+
+    /// <summary>A store big enough for every key, so that every read is a hit.</summary>
+    public static long RoomyCapacity => KeyCount * LruStore.SizeOf(Keys[0], Value) * 2;
+}
