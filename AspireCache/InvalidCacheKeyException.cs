@@ -5,7 +5,7 @@ public sealed class InvalidCacheKeyException : ArgumentException
 {
     /// <summary>Creates the exception with a message that says what is wrong with the key.</summary>
     public InvalidCacheKeyException(string message)
-        : base(message, "key")
+        : base(message)
     {
     }
 

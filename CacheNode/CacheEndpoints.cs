@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.ServiceDiscovery;
 
 namespace AspireCache.Node;
 
@@ -12,11 +13,7 @@ internal static partial class CacheEndpoints
         app.MapGet("/cache/{group}/{**key}", context => ServeAsync(context, forPeer: false));
         app.MapGet("/_peer/{group}", context => ServeAsync(context, forPeer: true));
         app.MapGet("/_peer/{group}/{**key}", context => ServeAsync(context, forPeer: true));
-        app.MapGet("/cluster", (LocalNode node) => new ClusterView(
-            node.Name,
-            node.Picker.Ring.Members,
-            node.Picker.Ring.PointsPerMember,
-            node.Groups.Values.Select(g => new GroupView(g.Name, g.Store.Count, g.Store.Bytes, g.Store.CapacityBytes)).ToArray()));
+        app.MapGet("/cluster", DescribeClusterAsync);
         return app;
     }
 
@@ -70,6 +67,24 @@ internal static partial class CacheEndpoints
         await response.BodyWriter.WriteAsync(result.Value, context.RequestAborted);
     }
 
+    // Each member with the address this node resolves for it, so that operators (and a test) can check
+    // that every name reaches the node of that name.
+    private static async Task<ClusterView> DescribeClusterAsync(LocalNode node, ServiceEndpointResolver resolver, CancellationToken cancellationToken)
+    {
+        var members = new List<MemberView>();
+        foreach (string member in node.Picker.Ring.Members)
+        {
+            ServiceEndpointSource endpoints = await resolver.GetEndpointsAsync($"http://{member}", cancellationToken);
+            members.Add(new MemberView(member, [.. endpoints.Endpoints.Select(e => e.EndPoint is UriEndPoint uri ? uri.Uri.ToString() : e.EndPoint.ToString()!)]));
+        }
+
+        return new ClusterView(
+            node.Name,
+            node.Picker.Ring.PointsPerMember,
+            members,
+            [.. node.Groups.Values.Select(g => new GroupView(g.Name, g.Store.Count, g.Store.Bytes, g.Store.CapacityBytes))]);
+    }
+
     private static string ResultName(CacheSource source) => source switch
     {
         CacheSource.Hit => "hit",
@@ -80,7 +95,9 @@ internal static partial class CacheEndpoints
     private static Task ProblemAsync(HttpContext context, int status, string title, string detail) =>
         Results.Problem(statusCode: status, title: title, detail: detail).ExecuteAsync(context);
 
-    internal sealed record ClusterView(string Name, IReadOnlyList<string> Members, int PointsPerMember, GroupView[] Groups);
+    internal sealed record ClusterView(string Name, int PointsPerMember, IReadOnlyList<MemberView> Members, GroupView[] Groups);
+
+    internal sealed record MemberView(string Name, string[] Addresses);
 
     internal sealed record GroupView(string Name, int Entries, long Bytes, long CapacityBytes);
 }

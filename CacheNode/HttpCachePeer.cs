@@ -28,7 +28,7 @@ internal sealed partial class HttpCachePeer(string name, IHttpClientFactory clie
             if (response.Headers.Contains(PeerProtocol.SourceErrorHeader))
             {
                 throw new CacheSourceException(
-                    $"The owner {Name} could not load the key: its source answered with {(int)response.StatusCode}.",
+                    $"The owner {Name} reported that the data source failed ({(int)response.StatusCode}).",
                     isTimeout: response.StatusCode == System.Net.HttpStatusCode.GatewayTimeout);
             }
 

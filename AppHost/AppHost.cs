@@ -1,0 +1,13 @@
+// The AspireCache topology: a slow data source and a ring of cache nodes in front of it.
+// Start it with `dotnet run --project AppHost`; `-- NodeCount=5` changes the number of nodes.
+IDistributedApplicationBuilder builder = DistributedApplication.CreateBuilder(args);
+
+int nodeCount = int.TryParse(builder.Configuration["NodeCount"], out int configured) ? configured : 3;
+
+IResourceBuilder<ProjectResource> backend = builder.AddProject<Projects.DemoBackend>("demobackend")
+    .WithHttpHealthCheck("/health");
+
+builder.AddCacheCluster("cache", nodes: nodeCount)
+    .WithGroup("demo", backend, "/data/{key}");
+
+builder.Build().Run();

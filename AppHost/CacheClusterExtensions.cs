@@ -1,0 +1,85 @@
+using Aspire.Hosting.ApplicationModel;
+
+namespace Aspire.Hosting;
+
+/// <summary>Adds an AspireCache cluster to an Aspire application: one CacheNode project resource per node, wired to each other.</summary>
+public static class CacheClusterExtensions
+{
+    /// <summary>The endpoint every node serves clients and peers on.</summary>
+    public const string EndpointName = "http";
+
+    /// <summary>
+    /// Adds <paramref name="nodes"/> cache nodes named <c>{name}-0</c>, <c>{name}-1</c>, … Each node is told
+    /// its own name and the members' names, and references every member (itself included), so peer
+    /// addresses arrive through service discovery.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// var backend = builder.AddProject&lt;Projects.DemoBackend&gt;("demobackend");
+    /// builder.AddCacheCluster("cache", nodes: 3).WithGroup("demo", backend, "/data/{key}");
+    /// </code>
+    /// </example>
+    public static CacheCluster AddCacheCluster(this IDistributedApplicationBuilder builder, string name, int nodes = 3)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentOutOfRangeException.ThrowIfLessThan(nodes, 1);
+
+        string[] members = [.. Enumerable.Range(0, nodes).Select(i => $"{name}-{i}")];
+
+        // Instances of one project share the port of its launch profile, and the orchestrator then
+        // hands every instance the same proxied address, served by one of them. So each node does
+        // without the launch profile and gets an endpoint of its own; the environment name, which the
+        // profile would have set, is passed on explicitly.
+        IResourceBuilder<ProjectResource>[] resources = [.. members.Select(member => builder
+            .AddProject<Projects.CacheNode>(member, launchProfileName: null)
+            .WithHttpEndpoint(name: EndpointName)
+            .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
+            .WithEnvironment("Cache__NodeName", member)
+            .WithHttpHealthCheck("/health"))];
+
+        foreach (IResourceBuilder<ProjectResource> node in resources)
+        {
+            for (int i = 0; i < members.Length; i++)
+            {
+                node.WithEnvironment($"Cache__Members__{i}", members[i]);
+
+                // A deliberate self-reference: a node resolves every member, itself included, the same way.
+                node.WithReference(resources[i]);
+            }
+        }
+
+        return new CacheCluster(resources);
+    }
+}
+
+/// <summary>The nodes of a cache cluster, for adding groups to all of them at once.</summary>
+/// <param name="Nodes">The node resources, in member order.</param>
+public sealed record CacheCluster(IReadOnlyList<IResourceBuilder<ProjectResource>> Nodes)
+{
+    /// <summary>
+    /// Serves a group on every node, loaded from <paramref name="source"/> at <paramref name="path"/>
+    /// (<c>{key}</c> is replaced by the encoded key). The nodes wait for the source to be healthy.
+    /// </summary>
+    public CacheCluster WithGroup<TSource>(string group, IResourceBuilder<TSource> source, string path = "/data/{key}", long? capacityBytes = null)
+        where TSource : class, IResourceWithServiceDiscovery, IResourceWithWaitSupport
+    {
+        ArgumentException.ThrowIfNullOrEmpty(group);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+
+        foreach (IResourceBuilder<ProjectResource> node in Nodes)
+        {
+            node.WithReference(source)
+                .WaitFor(source)
+                .WithEnvironment($"Cache__Groups__{group}__SourceService", source.Resource.Name)
+                .WithEnvironment($"Cache__Groups__{group}__SourcePath", path);
+            if (capacityBytes is long capacity)
+            {
+                node.WithEnvironment($"Cache__Groups__{group}__CapacityBytes", capacity.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        return this;
+    }
+}
