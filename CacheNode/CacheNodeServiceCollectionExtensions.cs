@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
 namespace AspireCache.Node;
@@ -25,6 +26,10 @@ internal static class CacheNodeServiceCollectionExtensions
             .RemoveAllResilienceHandlers()
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan); // Each group's LoadTimeout applies.
 #pragma warning restore EXTEXP0001
+
+        // Kestrel's default 8 KiB request line would answer a long key with a bare 414; with room for
+        // keys far beyond any group's limit, the node itself rejects them with a 400 that says why.
+        builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestLineSize = 64 * 1024);
 
         builder.Services.AddSingleton<LocalNode>();
         builder.Services.AddProblemDetails();

@@ -1,0 +1,48 @@
+namespace AspireCache.IntegrationTests;
+
+/// <summary>The AppHost's application model, inspected without starting anything.</summary>
+public sealed class AppModelTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(5)]
+    public async Task NodeCount_AddsThatManyNamedNodes_EachReferencingEveryMember(int nodes)
+    {
+        await using IDistributedApplicationTestingBuilder builder =
+            await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>([$"NodeCount={nodes}"], Token);
+
+        ProjectResource[] cacheNodes = [.. builder.Resources.OfType<ProjectResource>().Where(r => r.Name.StartsWith("cache-", StringComparison.Ordinal))];
+
+        Assert.Equal(Enumerable.Range(0, nodes).Select(i => $"cache-{i}"), cacheNodes.Select(n => n.Name));
+        foreach (ProjectResource node in cacheNodes)
+        {
+            string[] referenced = [.. node.Annotations.OfType<ResourceRelationshipAnnotation>()
+                .Where(r => r.Type == "Reference")
+                .Select(r => r.Resource.Name)];
+            Assert.Equal(cacheNodes.Select(n => n.Name).Append("demobackend").Order(), referenced.Distinct().Order());
+        }
+    }
+
+    [Fact]
+    public async Task NoTwoNodes_ShareAFixedPort()
+    {
+        // The trap: instances of one project that keep its launch profile's port all get one proxied
+        // address. Each node's endpoint must leave its port to the orchestrator.
+        await using IDistributedApplicationTestingBuilder builder =
+            await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["NodeCount=3"], Token);
+
+        EndpointAnnotation[] endpoints = [.. builder.Resources.OfType<ProjectResource>()
+            .Where(r => r.Name.StartsWith("cache-", StringComparison.Ordinal))
+            .SelectMany(r => r.Annotations.OfType<EndpointAnnotation>())];
+
+        Assert.Equal(3, endpoints.Length);
+        Assert.All(endpoints, endpoint =>
+        {
+            Assert.Equal("http", endpoint.Name);
+            Assert.Null(endpoint.Port);
+        });
+    }
+}

@@ -1,0 +1,180 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace AspireCache.IntegrationTests;
+
+/// <summary>The running cluster, end to end over HTTP: real nodes, real peers, the real backend.</summary>
+public sealed class ClusterTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    // Keys are unique per test, so the shared backend's per-key counts belong to one test.
+    private static string FreshKey(string label) => $"{label}-{Guid.NewGuid():N}";
+
+    private static string CachePath(string key) => "/cache/demo/" + Uri.EscapeDataString(key);
+
+    [Fact]
+    public async Task EveryNode_ReturnsTheBackendsBytes_AndNamesTheSameOwner()
+    {
+        string key = FreshKey("same-bytes");
+        var owners = new HashSet<string>();
+        var bodies = new List<byte[]>();
+
+        foreach (HttpClient node in cluster.Nodes.Values)
+        {
+            using HttpResponseMessage response = await node.GetAsync(CachePath(key), Token);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("application/octet-stream", response.Content.Headers.ContentType?.MediaType);
+            owners.Add(Assert.Single(response.Headers.GetValues("X-Cache-Owner")));
+            bodies.Add(await response.Content.ReadAsByteArrayAsync(Token));
+        }
+
+        byte[] fromBackend = await cluster.Backend.GetByteArrayAsync("/data/" + Uri.EscapeDataString(key), Token);
+        Assert.Equal(1024, fromBackend.Length);
+        Assert.All(bodies, body => Assert.Equal(fromBackend, body));
+        Assert.Contains(Assert.Single(owners), ClusterFixture.NodeNames);
+    }
+
+    [Fact]
+    public async Task FiftyFreshKeys_AskedOfEveryNode_AreLoadedFromTheBackendOncePerKey()
+    {
+        string[] keys = [.. Enumerable.Range(0, 50).Select(i => FreshKey($"fifty-{i}"))];
+
+        foreach (string key in keys)
+        {
+            foreach (HttpClient node in cluster.Nodes.Values)
+            {
+                using HttpResponseMessage response = await node.GetAsync(CachePath(key), Token);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+        }
+
+        foreach (string key in keys)
+        {
+            Assert.Equal(1, await cluster.BackendCallsAsync(key, Token));
+        }
+    }
+
+    [Fact]
+    public async Task ThreeHundredConcurrentRequests_ForOneColdKey_CallTheBackendOnce()
+    {
+        string key = FreshKey("stampede");
+        HttpClient[] nodes = [.. cluster.Nodes.Values];
+
+        Task<byte[]>[] requests = [.. Enumerable.Range(0, 300).Select(i => nodes[i % nodes.Length].GetByteArrayAsync(CachePath(key), Token))];
+        byte[][] bodies = await Task.WhenAll(requests);
+
+        Assert.Equal(1, await cluster.BackendCallsAsync(key, Token));
+        Assert.All(bodies, body => Assert.Equal(bodies[0], body));
+        Assert.Equal(1024, bodies[0].Length);
+    }
+
+    [Fact]
+    public async Task ARepeatedRequest_IsAHitAtTheOwner_AndAPeerFetchElsewhere()
+    {
+        string key = FreshKey("repeat");
+        using HttpResponseMessage first = await cluster.Nodes["cache-0"].GetAsync(CachePath(key), Token);
+        string owner = Assert.Single(first.Headers.GetValues("X-Cache-Owner"));
+
+        foreach ((string name, HttpClient node) in cluster.Nodes)
+        {
+            await node.GetAsync(CachePath(key), Token); // Whatever the first answer, the second is settled.
+            using HttpResponseMessage again = await node.GetAsync(CachePath(key), Token);
+            Assert.Equal(name == owner ? "hit" : "peer", Assert.Single(again.Headers.GetValues("X-Cache-Result")));
+        }
+
+        Assert.Equal(1, await cluster.BackendCallsAsync(key, Token));
+    }
+
+    [Fact]
+    public async Task AFailingKey_Gives502ProblemDetails_AndIsNotCached()
+    {
+        string key = FreshKey("error-");
+        key = "error-" + key;
+
+        foreach (HttpClient node in cluster.Nodes.Values)
+        {
+            long before = await cluster.BackendCallsAsync(key, Token);
+            using HttpResponseMessage response = await node.GetAsync(CachePath(key), Token);
+
+            Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            using JsonDocument problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Token));
+            Assert.Equal(502, problem.RootElement.GetProperty("status").GetInt32());
+            Assert.False(string.IsNullOrWhiteSpace(problem.RootElement.GetProperty("detail").GetString()));
+
+            // Every request reaches the backend again, exactly once: no cached failure, no retry storm.
+            Assert.Equal(before + 1, await cluster.BackendCallsAsync(key, Token));
+        }
+    }
+
+    [Theory]
+    [InlineData("/cache/demo/", 400)]
+    [InlineData("/cache/demo", 400)]
+    [InlineData("/cache/demo/%zz", 400)]
+    [InlineData("/cache/demo/%C3", 400)]
+    [InlineData("/cache/no-such-group/key", 404)]
+    public async Task BadInput_GetsTheContractsProblemDetails(string path, int status)
+    {
+        foreach (HttpClient node in cluster.Nodes.Values)
+        {
+            // Sent exactly as written: Uri would otherwise "repair" a malformed escape into %25.
+            var raw = new Uri(node.BaseAddress!.GetLeftPart(UriPartial.Authority) + path, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
+            using HttpResponseMessage response = await node.GetAsync(raw, Token);
+
+            Assert.Equal(status, (int)response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
+    [Fact]
+    public async Task ATenKilobyteKey_IsRejectedWith400()
+    {
+        using HttpResponseMessage response = await cluster.Nodes["cache-1"].GetAsync(CachePath(new string('k', 10_000)), Token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("250", await response.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("a/b/c")]
+    [InlineData("literal %2F not a slash")]
+    [InlineData("100% sure")]
+    [InlineData("ключ 😀 é")]
+    public async Task KeysWithSlashesEscapesSpacesAndUnicode_ReachTheBackendIntact(string label)
+    {
+        string key = label + " " + Guid.NewGuid().ToString("N");
+
+        foreach (HttpClient node in cluster.Nodes.Values)
+        {
+            using HttpResponseMessage response = await node.GetAsync(CachePath(key), Token);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal(1, await cluster.BackendCallsAsync(key, Token));
+    }
+
+    [Fact]
+    public async Task TheAddressEachNodeHasForAMember_ReachesThatMember()
+    {
+        foreach ((string name, HttpClient node) in cluster.Nodes)
+        {
+            ClusterView? view = await node.GetFromJsonAsync<ClusterView>("/cluster", Token);
+            Assert.Equal(name, view!.Name);
+            Assert.Equal(ClusterFixture.NodeNames, view.Members.Select(m => m.Name));
+
+            foreach (MemberView member in view.Members)
+            {
+                string address = Assert.Single(member.Addresses);
+                using var direct = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(10) };
+                ClusterView? answer = await direct.GetFromJsonAsync<ClusterView>("/cluster", Token);
+                Assert.Equal(member.Name, answer!.Name);
+            }
+        }
+    }
+
+    private sealed record ClusterView(string Name, int PointsPerMember, MemberView[] Members);
+
+    private sealed record MemberView(string Name, string[] Addresses);
+}
