@@ -35,6 +35,8 @@ public sealed class CacheGroup : IDisposable
 
         Name = name;
         MaxKeyBytes = options.MaxKeyBytes;
+        NodeName = options.NodeName;
+        RecordKeys = options.RecordKeys;
         Store = new LruStore(options.CapacityBytes);
         _loader = loader;
         _peers = peers ?? NoPeers.Instance;
@@ -46,6 +48,12 @@ public sealed class CacheGroup : IDisposable
 
     /// <summary>The longest key accepted, in UTF-8 bytes.</summary>
     public int MaxKeyBytes { get; }
+
+    /// <summary>This node's member name, if it was given one.</summary>
+    public string? NodeName { get; }
+
+    /// <summary>Whether spans may carry keys in clear.</summary>
+    public bool RecordKeys { get; }
 
     /// <summary>The values this node owns and has loaded, or loaded because their owner failed.</summary>
     public LruStore Store { get; }
@@ -68,6 +76,7 @@ public sealed class CacheGroup : IDisposable
         {
             Interlocked.Increment(ref Stats.HitsCount);
             RecordGet(started, CacheSource.Hit);
+            TraceHit(CacheTracing.GetSpan, key);
             return new ValueTask<CacheResult>(new CacheResult(value, CacheSource.Hit));
         }
 
@@ -88,10 +97,11 @@ public sealed class CacheGroup : IDisposable
 
         if (Store.TryGet(key, out ReadOnlyMemory<byte> value))
         {
+            TraceHit(CacheTracing.ServePeerSpan, key);
             return new ValueTask<CacheResult>(new CacheResult(value, CacheSource.Hit));
         }
 
-        return new ValueTask<CacheResult>(JoinLoad(key).WaitAsync(cancellationToken));
+        return ServePeerMissAsync(key, cancellationToken);
     }
 
     /// <summary>Throws <see cref="InvalidCacheKeyException"/> unless the key is one this group accepts.</summary>
@@ -135,53 +145,85 @@ public sealed class CacheGroup : IDisposable
 
     private async ValueTask<CacheResult> GetMissAsync(string key, long started, CancellationToken cancellationToken)
     {
-        Task<CacheResult> flight;
-        if (_peers.TryPickPeer(key, out ICachePeer? peer))
+        using Activity? activity = CacheTracing.Start(CacheTracing.GetSpan, this, key);
+        try
         {
-            flight = _peerFetches.Run(key, (Group: this, Peer: peer), static (k, s) => s.Group.FetchFromPeerAsync(k, s.Peer), out bool joined);
-            CountCollapse(joined);
-        }
-        else
-        {
-            flight = JoinLoad(key);
-        }
+            FlightTicket<CacheResult> flight;
+            string? owner;
+            if (_peers.TryPickPeer(key, out ICachePeer? peer))
+            {
+                flight = _peerFetches.Run(key, (Group: this, Peer: peer), static (k, s) => s.Group.FetchFromPeerAsync(k, s.Peer));
+                owner = peer.Name;
+            }
+            else
+            {
+                flight = _loads.Run(key, this, static (k, g) => g.LoadAsync(k));
+                owner = NodeName;
+            }
 
-        CacheResult result = await flight.WaitAsync(cancellationToken).ConfigureAwait(false);
-        RecordGet(started, result.Source);
-        return result;
+            Joined(activity, flight);
+            CacheResult result = await flight.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            RecordGet(started, result.Source);
+            CacheTracing.Served(activity, result.Source, owner);
+            return result;
+        }
+        catch (Exception ex)
+        {
+            CacheTracing.Failed(activity, ex);
+            throw;
+        }
+    }
+
+    private async ValueTask<CacheResult> ServePeerMissAsync(string key, CancellationToken cancellationToken)
+    {
+        using Activity? activity = CacheTracing.Start(CacheTracing.ServePeerSpan, this, key);
+        try
+        {
+            FlightTicket<CacheResult> flight = _loads.Run(key, this, static (k, g) => g.LoadAsync(k));
+            Joined(activity, flight);
+            CacheResult result = await flight.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            CacheTracing.Served(activity, result.Source, NodeName);
+            return result;
+        }
+        catch (Exception ex)
+        {
+            CacheTracing.Failed(activity, ex);
+            throw;
+        }
     }
 
     private async Task<CacheResult> FetchFromPeerAsync(string key, ICachePeer peer)
     {
-        try
+        using (Activity? activity = CacheTracing.Start(CacheTracing.PeerFetchSpan, this, key))
         {
-            ReadOnlyMemory<byte> value = await peer.GetAsync(Name, key, CancellationToken.None).ConfigureAwait(false);
-            Interlocked.Increment(ref Stats.PeerFetchesCount);
+            activity?.SetTag(CacheTracing.PeerTag, peer.Name);
+            try
+            {
+                ReadOnlyMemory<byte> value = await peer.GetAsync(Name, key, CancellationToken.None).ConfigureAwait(false);
+                Interlocked.Increment(ref Stats.PeerFetchesCount);
 
-            // Not kept in the store: the owner keeps it, and one copy per cluster is what makes the
-            // cluster's capacity the sum of its nodes'.
-            return new CacheResult(value, CacheSource.Peer);
-        }
-        catch (CacheSourceException)
-        {
-            // The owner answered: its source failed. Loading here would only hit that source again.
-            Interlocked.Increment(ref Stats.PeerSourceErrorsCount);
-            throw;
-        }
-        catch (Exception)
-        {
-            // The peer's client logs the cause; here the only job is to answer anyway.
-            Interlocked.Increment(ref Stats.PeerErrorsCount);
+                // Not kept in the store: the owner keeps it, and one copy per cluster is what makes the
+                // cluster's capacity the sum of its nodes'.
+                return new CacheResult(value, CacheSource.Peer);
+            }
+            catch (CacheSourceException ex)
+            {
+                // The owner answered: its source failed. Loading here would only hit that source again.
+                Interlocked.Increment(ref Stats.PeerSourceErrorsCount);
+                CacheTracing.Failed(activity, ex);
+                throw;
+            }
+            catch (Exception ex)
+            {
+                // The peer's client logs the cause; here the only job is to answer anyway.
+                Interlocked.Increment(ref Stats.PeerErrorsCount);
+                CacheTracing.Failed(activity, ex);
+            }
         }
 
-        return await JoinLoad(key).ConfigureAwait(false);
-    }
-
-    private Task<CacheResult> JoinLoad(string key)
-    {
-        Task<CacheResult> flight = _loads.Run(key, this, static (k, g) => g.LoadAsync(k), out bool joined);
-        CountCollapse(joined);
-        return flight;
+        FlightTicket<CacheResult> load = _loads.Run(key, this, static (k, g) => g.LoadAsync(k));
+        CountCollapse(load.Joined);
+        return await load.Task.ConfigureAwait(false);
     }
 
     private async Task<CacheResult> LoadAsync(string key)
@@ -194,16 +236,18 @@ public sealed class CacheGroup : IDisposable
             return new CacheResult(cached, CacheSource.Hit);
         }
 
+        using Activity? activity = CacheTracing.Start(CacheTracing.LoadSpan, this, key);
         long started = Stopwatch.GetTimestamp();
         ReadOnlyMemory<byte> value;
         try
         {
             value = await _loader(key, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception)
+        catch (Exception ex)
         {
             Interlocked.Increment(ref Stats.LoadErrorsCount);
             RecordLoad(started, "error");
+            CacheTracing.Failed(activity, ex);
             throw;
         }
 
@@ -211,6 +255,24 @@ public sealed class CacheGroup : IDisposable
         RecordLoad(started, "success");
         Store.Add(key, value);
         return new CacheResult(value, CacheSource.Load);
+    }
+
+    private void Joined(Activity? activity, FlightTicket<CacheResult> flight)
+    {
+        CountCollapse(flight.Joined);
+        if (flight.Joined)
+        {
+            CacheTracing.Joined(activity, flight.Leader);
+        }
+    }
+
+    private void TraceHit(string span, string key)
+    {
+        if (CacheTracing.Source.HasListeners())
+        {
+            using Activity? activity = CacheTracing.Start(span, this, key);
+            CacheTracing.Served(activity, CacheSource.Hit, null);
+        }
     }
 
     private void CountCollapse(bool joined)
@@ -228,7 +290,7 @@ public sealed class CacheGroup : IDisposable
             CacheMetrics.GetDuration.Record(
                 Stopwatch.GetElapsedTime(started).TotalSeconds,
                 new KeyValuePair<string, object?>(CacheMetrics.GroupTag, Name),
-                new KeyValuePair<string, object?>(CacheMetrics.ResultTag, SourceName(source)));
+                new KeyValuePair<string, object?>(CacheMetrics.ResultTag, CacheMetrics.SourceName(source)));
         }
     }
 
@@ -242,11 +304,4 @@ public sealed class CacheGroup : IDisposable
                 new KeyValuePair<string, object?>(CacheMetrics.OutcomeTag, outcome));
         }
     }
-
-    private static string SourceName(CacheSource source) => source switch
-    {
-        CacheSource.Hit => "hit",
-        CacheSource.Peer => "peer",
-        _ => "load",
-    };
 }

@@ -15,6 +15,15 @@ public sealed class CacheGroupOptions
     /// <summary>The longest key accepted, in UTF-8 bytes. Default 250.</summary>
     public int MaxKeyBytes { get; set; } = DefaultMaxKeyBytes;
 
+    /// <summary>This node's member name, for the owner tag of spans; null leaves the tag off keys this node owns.</summary>
+    public string? NodeName { get; set; }
+
+    /// <summary>
+    /// Whether spans may carry keys in clear. Default false: keys can be personal data, so spans carry
+    /// only a stable hash of each key.
+    /// </summary>
+    public bool RecordKeys { get; set; }
+
     /// <summary>Throws when a setting is out of range.</summary>
     public void Validate()
     {

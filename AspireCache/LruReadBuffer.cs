@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace AspireCache;
 
@@ -48,13 +49,12 @@ internal sealed class LruReadBuffer
     private sealed class Stripe
     {
         private readonly LruEntry?[] _slots = new LruEntry?[SlotsPerStripe];
-        private int _claimed; // Slots claimed by readers, ever; wraps, and only differences are used.
-        private int _drained; // Written only by the drainer, under the store's lock.
+        private PaddedCounters _counters;
 
         public bool Record(LruEntry entry)
         {
-            int drained = Volatile.Read(ref _drained);
-            int index = Interlocked.Increment(ref _claimed) - 1;
+            int drained = Volatile.Read(ref _counters.Drained);
+            int index = Interlocked.Increment(ref _counters.Claimed) - 1;
             int pending = index - drained;
             if (pending >= SlotsPerStripe)
             {
@@ -67,19 +67,30 @@ internal sealed class LruReadBuffer
 
         public void Drain<TState>(TState state, Action<TState, LruEntry> apply)
         {
-            int claimed = Volatile.Read(ref _claimed);
-            int pending = Math.Min(claimed - _drained, SlotsPerStripe);
+            int claimed = Volatile.Read(ref _counters.Claimed);
+            int pending = Math.Min(claimed - _counters.Drained, SlotsPerStripe);
             for (int i = 0; i < pending; i++)
             {
                 // A slot still null was claimed by a reader that has not written it yet: its hit is lost.
-                LruEntry? entry = Interlocked.Exchange(ref _slots[(_drained + i) & SlotMask], null);
+                LruEntry? entry = Interlocked.Exchange(ref _slots[(_counters.Drained + i) & SlotMask], null);
                 if (entry is not null)
                 {
                     apply(state, entry);
                 }
             }
 
-            Volatile.Write(ref _drained, claimed);
+            Volatile.Write(ref _counters.Drained, claimed);
         }
+    }
+
+    /// <summary>A stripe's counters, a cache line away from anything else, so that readers on different stripes never contend.</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 192)]
+    private struct PaddedCounters
+    {
+        [FieldOffset(64)]
+        public int Claimed; // Slots claimed by readers, ever; wraps, and only differences are used.
+
+        [FieldOffset(128)]
+        public int Drained; // Written only by the drainer, under the store's lock.
     }
 }

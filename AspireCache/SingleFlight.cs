@@ -13,7 +13,7 @@ namespace AspireCache;
 public sealed class SingleFlight<TKey, TValue>
     where TKey : notnull
 {
-    private readonly Dictionary<TKey, Task<TValue>> _flights;
+    private readonly Dictionary<TKey, Flight> _flights;
     private readonly Lock _lock = new();
 
     /// <summary>Creates an empty set of flights.</summary>
@@ -35,28 +35,25 @@ public sealed class SingleFlight<TKey, TValue>
     /// <param name="key">The key the work is for.</param>
     /// <param name="state">Passed to <paramref name="work"/>, so that it need not capture anything.</param>
     /// <param name="work">The work; runs once per flight, on the calling thread until its first await.</param>
-    /// <param name="joined">True when the call joined a flight that another caller had started.</param>
-    /// <returns>The flight's outcome, shared by all its callers.</returns>
-    public Task<TValue> Run<TState>(TKey key, TState state, Func<TKey, TState, Task<TValue>> work, out bool joined)
+    /// <returns>The shared outcome, whether this call joined, and the trace context of the flight's leader.</returns>
+    public FlightTicket<TValue> Run<TState>(TKey key, TState state, Func<TKey, TState, Task<TValue>> work)
     {
         ArgumentNullException.ThrowIfNull(work);
-        TaskCompletionSource<TValue> flight;
+        TaskCompletionSource<TValue> completion;
         lock (_lock)
         {
-            if (_flights.TryGetValue(key, out Task<TValue>? existing))
+            if (_flights.TryGetValue(key, out Flight? existing))
             {
-                joined = true;
-                return existing;
+                return new FlightTicket<TValue>(existing.Completion.Task, Joined: true, existing.Leader);
             }
 
             // Continuations run asynchronously so that completing a flight never runs its callers' code inline.
-            flight = new TaskCompletionSource<TValue>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _flights.Add(key, flight.Task);
+            completion = new TaskCompletionSource<TValue>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _flights.Add(key, new Flight(completion, Activity.Current?.Context ?? default));
         }
 
-        joined = false;
-        _ = FlyAsync(key, state, work, flight);
-        return flight.Task;
+        _ = FlyAsync(key, state, work, completion);
+        return new FlightTicket<TValue>(completion.Task, Joined: false, Activity.Current?.Context ?? default);
     }
 
     private async Task FlyAsync<TState>(TKey key, TState state, Func<TKey, TState, Task<TValue>> work, TaskCompletionSource<TValue> flight)
@@ -83,4 +80,6 @@ public sealed class SingleFlight<TKey, TValue>
             _flights.Remove(key);
         }
     }
+
+    private sealed record Flight(TaskCompletionSource<TValue> Completion, ActivityContext Leader);
 }

@@ -18,6 +18,15 @@ public sealed class CacheGroupSettings
     /// <summary>How long a load from the source may take before every waiting caller gets a timeout. Default 10 s.</summary>
     public TimeSpan LoadTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The engine's options for this group.</summary>
-    public CacheGroupOptions ToGroupOptions() => new() { CapacityBytes = CapacityBytes, MaxKeyBytes = MaxKeyBytes };
+    /// <summary>Whether spans may carry this group's keys in clear; otherwise only a hash. Default false.</summary>
+    public bool RecordKeys { get; set; }
+
+    /// <summary>The engine's options for this group on the node named <paramref name="nodeName"/>.</summary>
+    public CacheGroupOptions ToGroupOptions(string? nodeName = null) => new()
+    {
+        CapacityBytes = CapacityBytes,
+        MaxKeyBytes = MaxKeyBytes,
+        NodeName = nodeName,
+        RecordKeys = RecordKeys,
+    };
 }

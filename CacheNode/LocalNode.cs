@@ -21,7 +21,7 @@ internal sealed class LocalNode : IDisposable
             pair => new CacheGroup(
                 pair.Key,
                 new HttpSourceLoader(pair.Key, pair.Value, clients).LoadAsync,
-                pair.Value.ToGroupOptions(),
+                pair.Value.ToGroupOptions(Name),
                 Picker),
             StringComparer.Ordinal);
     }

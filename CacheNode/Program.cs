@@ -2,7 +2,7 @@ using AspireCache;
 using AspireCache.Node;
 
 WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults(meters: [AspireCacheDiagnostics.MeterName]);
+builder.AddServiceDefaults(meters: [AspireCacheDiagnostics.MeterName], activitySources: [AspireCacheDiagnostics.ActivitySourceName]);
 builder.AddCacheNode();
 
 WebApplication app = builder.Build();

@@ -25,7 +25,7 @@ app.MapGet("/data/{**key}", async (HttpContext context, IOptionsMonitor<DemoBack
         return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid key", detail: "The key must be a non-empty, percent-encoded UTF-8 path segment.");
     }
 
-    stats.Count(key);
+    stats.Count(key, System.Diagnostics.Activity.Current?.TraceId.ToHexString());
     DemoBackendOptions current = options.CurrentValue;
     await Task.Delay(current.Delay, cancellationToken);
 

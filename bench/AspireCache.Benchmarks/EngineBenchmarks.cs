@@ -47,5 +47,5 @@ public class EngineBenchmarks
 
     [Benchmark]
     public int SingleFlight_Uncontended() =>
-        _flights.Run(NextKey(), 1, static (_, v) => Task.FromResult(v), out _).Result;
+        _flights.Run(NextKey(), 1, static (_, v) => Task.FromResult(v)).Task.Result;
 }

@@ -60,5 +60,5 @@ public sealed class ClusterFixture : IAsyncLifetime
         }
     }
 
-    public sealed record BackendStats(long Total, Dictionary<string, long> PerKey);
+    public sealed record BackendStats(long Total, Dictionary<string, long> PerKey, Dictionary<string, string> LastTraceIds);
 }

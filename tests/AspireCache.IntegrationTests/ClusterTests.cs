@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -172,6 +173,33 @@ public sealed class ClusterTests(ClusterFixture cluster) : IClassFixture<Cluster
                 Assert.Equal(member.Name, answer!.Name);
             }
         }
+    }
+
+    [Fact]
+    public async Task ARequestToANonOwner_IsOneTrace_FromTheClientThroughTheOwnerToTheBackend()
+    {
+        HttpClient asked = cluster.Nodes["cache-0"];
+        for (int attempt = 0; attempt < 20; attempt++)
+        {
+            string key = FreshKey("trace");
+            ActivityTraceId traceId = ActivityTraceId.CreateRandom();
+            using var request = new HttpRequestMessage(HttpMethod.Get, CachePath(key));
+            request.Headers.Add("traceparent", $"00-{traceId.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+
+            using HttpResponseMessage response = await asked.SendAsync(request, Token);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            if (Assert.Single(response.Headers.GetValues("X-Cache-Result")) != "peer")
+            {
+                continue; // cache-0 owns this key; the trace must cross a peer, so try another.
+            }
+
+            // The backend was called by the owner, which was called by cache-0: the trace id made both hops.
+            ClusterFixture.BackendStats? stats = await cluster.Backend.GetFromJsonAsync<ClusterFixture.BackendStats>("/stats", Token);
+            Assert.Equal(traceId.ToHexString(), stats!.LastTraceIds[key]);
+            return;
+        }
+
+        Assert.Fail("cache-0 owned 20 random keys in a row; the ring is broken.");
     }
 
     private sealed record ClusterView(string Name, int PointsPerMember, MemberView[] Members);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AspireCache;
 
 namespace AspireCache.Tests;
@@ -16,17 +17,17 @@ public class SingleFlightTests
 
         Task<int>[] callers = Enumerable.Range(0, 100).Select(_ =>
         {
-            Task<int> task = flights.Run("k", release, (_, gate) =>
+            FlightTicket<int> ticket = flights.Run("k", release, (_, gate) =>
             {
                 Interlocked.Increment(ref executions);
                 return gate.Task;
-            }, out bool joined);
-            if (joined)
+            });
+            if (ticket.Joined)
             {
                 joins++;
             }
 
-            return task;
+            return ticket.Task;
         }).ToArray();
 
         Assert.Equal(1, flights.InFlight);
@@ -54,7 +55,7 @@ public class SingleFlightTests
                 Interlocked.Increment(ref executions);
                 await Task.Delay(200, TestToken);
                 return key + "!";
-            }, out _);
+            }).Task;
         }, TestToken)).ToArray();
         start.SetResult();
 
@@ -70,11 +71,13 @@ public class SingleFlightTests
         var flights = new SingleFlight<string, string>();
         var gate = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        Task<string> a = flights.Run("a", gate, (_, g) => g.Task, out bool joinedA);
-        Task<string> b = flights.Run("b", 0, (k, _) => Task.FromResult(k), out bool joinedB);
+        FlightTicket<string> ticketA = flights.Run("a", gate, (_, g) => g.Task);
+        FlightTicket<string> ticketB = flights.Run("b", 0, (k, _) => Task.FromResult(k));
+        Task<string> a = ticketA.Task;
+        Task<string> b = ticketB.Task;
 
-        Assert.False(joinedA);
-        Assert.False(joinedB);
+        Assert.False(ticketA.Joined);
+        Assert.False(ticketB.Joined);
         Assert.Equal("b", await b);
         Assert.False(a.IsCompleted);
         gate.SetResult("a");
@@ -86,8 +89,10 @@ public class SingleFlightTests
     {
         var flights = new SingleFlight<string, int>();
         var gate = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Task<int> first = flights.Run("k", gate, (_, g) => g.Task, out _);
-        Task<int> second = flights.Run("k", gate, (_, g) => g.Task, out bool joined);
+        Task<int> first = flights.Run("k", gate, (_, g) => g.Task).Task;
+        FlightTicket<int> secondTicket = flights.Run("k", gate, (_, g) => g.Task);
+        Task<int> second = secondTicket.Task;
+        bool joined = secondTicket.Joined;
 
         var failure = new InvalidOperationException("backend down");
         gate.SetException(failure);
@@ -107,18 +112,20 @@ public class SingleFlightTests
         {
             executions++;
             throw new InvalidOperationException("thrown synchronously");
-        }, out _));
+        }).Task);
         await Assert.ThrowsAsync<TimeoutException>(() => flights.Run("k", 0, async (_, _) =>
         {
             executions++;
             await Task.Yield();
             throw new TimeoutException();
-        }, out _));
-        int value = await flights.Run("k", 0, (_, _) =>
+        }).Task);
+        FlightTicket<int> last = flights.Run("k", 0, (_, _) =>
         {
             executions++;
             return Task.FromResult(7);
-        }, out bool joined);
+        });
+        int value = await last.Task;
+        bool joined = last.Joined;
 
         Assert.False(joined);
         Assert.Equal(7, value);
@@ -133,13 +140,31 @@ public class SingleFlightTests
         var gate = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var impatient = new CancellationTokenSource();
 
-        Task<int> cancelled = flights.Run("k", gate, (_, g) => g.Task, out _).WaitAsync(impatient.Token);
-        Task<int> patient = flights.Run("k", gate, (_, g) => g.Task, out _);
+        Task<int> cancelled = flights.Run("k", gate, (_, g) => g.Task).Task.WaitAsync(impatient.Token);
+        Task<int> patient = flights.Run("k", gate, (_, g) => g.Task).Task;
         impatient.Cancel();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
         Assert.False(patient.IsCompleted);
         gate.SetResult(5);
         Assert.Equal(5, await patient);
+    }
+
+    [Fact]
+    public async Task AJoiner_LearnsTheLeadersTraceContext()
+    {
+        var flights = new SingleFlight<string, int>();
+        var gate = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var leaderActivity = new Activity("leader").SetIdFormat(ActivityIdFormat.W3C).Start();
+        FlightTicket<int> leader = flights.Run("k", gate, (_, g) => g.Task);
+        leaderActivity.Stop();
+
+        FlightTicket<int> joiner = flights.Run("k", gate, (_, g) => g.Task);
+        gate.SetResult(1);
+        await joiner.Task;
+
+        Assert.False(leader.Joined);
+        Assert.True(joiner.Joined);
+        Assert.Equal(leaderActivity.Context, joiner.Leader);
     }
 }

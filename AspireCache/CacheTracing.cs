@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.IO.Hashing;
+using System.Text;
+
+namespace AspireCache;
+
+/// <summary>The engine's spans on the <c>AspireCache</c> activity source; the README lists each one.</summary>
+/// <remarks>
+/// Keys can be personal data, so a span carries a stable hash of the key and the key itself only when
+/// the group's <see cref="CacheGroupOptions.RecordKeys"/> allows it. Exception messages are left out for
+/// the same reason: a loader's message may quote the key.
+/// </remarks>
+internal static class CacheTracing
+{
+    public const string GetSpan = "aspirecache.get";
+    public const string ServePeerSpan = "aspirecache.peer.serve";
+    public const string PeerFetchSpan = "aspirecache.peer.fetch";
+    public const string LoadSpan = "aspirecache.load";
+
+    public const string KeyHashTag = "aspirecache.key.hash";
+    public const string KeyTag = "aspirecache.key";
+    public const string OwnerTag = "aspirecache.owner";
+    public const string PeerTag = "aspirecache.peer";
+
+    public static readonly ActivitySource Source = new(AspireCacheDiagnostics.ActivitySourceName);
+
+    /// <summary>Starts a span about one key of a group, or returns null when nobody traces.</summary>
+    public static Activity? Start(string name, CacheGroup group, string key)
+    {
+        Activity? activity = Source.StartActivity(name, ActivityKind.Internal);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(CacheMetrics.GroupTag, group.Name);
+            activity.SetTag(KeyHashTag, HashOf(key));
+            if (group.RecordKeys)
+            {
+                activity.SetTag(KeyTag, key);
+            }
+        }
+
+        return activity;
+    }
+
+    /// <summary>Records how a get or a peer request was served; a hit span is started and ended here.</summary>
+    public static void Served(Activity? activity, CacheSource source, string? owner)
+    {
+        if (activity is null)
+        {
+            return;
+        }
+
+        activity.SetTag(CacheMetrics.ResultTag, CacheMetrics.SourceName(source));
+        if (owner is not null)
+        {
+            activity.SetTag(OwnerTag, owner);
+        }
+    }
+
+    /// <summary>Links a caller that joined a flight to the span of the caller that started it.</summary>
+    public static void Joined(Activity? activity, ActivityContext leader)
+    {
+        if (activity is not null && leader != default)
+        {
+            activity.AddLink(new ActivityLink(leader));
+        }
+    }
+
+    public static void Failed(Activity? activity, Exception exception)
+    {
+        if (activity is null)
+        {
+            return;
+        }
+
+        activity.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
+        activity.SetTag("error.type", exception.GetType().FullName);
+    }
+
+    /// <summary>The XXH3-64 of the key's UTF-8, in hex: the same for a key on every node, and not reversible for keys worth protecting.</summary>
+    public static string HashOf(string key) => XxHash3.HashToUInt64(Encoding.UTF8.GetBytes(key)).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+}
