@@ -18,6 +18,9 @@ public static class ServiceDefaultsExtensions
     /// <summary>The path of the liveness check: only the checks tagged "live" (the process answers).</summary>
     public const string AlivePath = "/alive";
 
+    /// <summary>The path Prometheus scrapes.</summary>
+    public const string MetricsPath = "/metrics";
+
     private const string LiveTag = "live";
 
     /// <summary>Adds OpenTelemetry, the default health checks, service discovery and resilient HTTP clients.</summary>
@@ -43,16 +46,18 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>Maps <c>/health</c> (ready) and <c>/alive</c> (live).</summary>
+    /// <summary>Maps <c>/health</c> (ready), <c>/alive</c> (live) and <c>/metrics</c> (Prometheus scraping).</summary>
     /// <remarks>
-    /// Mapped in every environment: the orchestrator waits on them, and a service started without a
-    /// launch profile runs as Production. They report status only, never details.
+    /// Mapped in every environment: the orchestrator waits on the health checks, Prometheus scrapes the
+    /// metrics, and a service started without a launch profile runs as Production. Health reports status
+    /// only; metrics carry no keys and no secrets. Expose neither beyond the cluster's network.
     /// </remarks>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapHealthChecks(HealthPath);
         app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
+        app.MapPrometheusScrapingEndpoint(MetricsPath);
         return app;
     }
 
@@ -70,7 +75,8 @@ public static class ServiceDefaultsExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(meters))
+                .AddMeter(meters)
+                .AddPrometheusExporter())
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(activitySources)
@@ -87,5 +93,5 @@ public static class ServiceDefaultsExtensions
     }
 
     private static bool IsInfrastructurePath(Microsoft.AspNetCore.Http.PathString path) =>
-        path.StartsWithSegments(HealthPath) || path.StartsWithSegments(AlivePath) || path.StartsWithSegments("/metrics");
+        path.StartsWithSegments(HealthPath) || path.StartsWithSegments(AlivePath) || path.StartsWithSegments(MetricsPath);
 }
