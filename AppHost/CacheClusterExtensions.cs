@@ -27,6 +27,11 @@ public static class CacheClusterExtensions
 
         string[] members = [.. Enumerable.Range(0, nodes).Select(i => $"{name}-{i}")];
 
+        // Peers prove membership with a shared secret, generated afresh at every start of the AppHost
+        // (all nodes start with it); set Parameters:{name}-peer-secret to choose one.
+        IResourceBuilder<ParameterResource> peerSecret = builder.AddParameter(
+            $"{name}-peer-secret", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
+
         // Instances of one project share the port of its launch profile, and the orchestrator then
         // hands every instance the same proxied address, served by one of them. So each node does
         // without the launch profile and gets an endpoint of its own; the environment name, which the
@@ -36,6 +41,7 @@ public static class CacheClusterExtensions
             .WithHttpEndpoint(name: EndpointName)
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
             .WithEnvironment("Cache__NodeName", member)
+            .WithEnvironment("Cache__PeerSecret", peerSecret)
             .WithHttpHealthCheck("/health"))];
 
         foreach (IResourceBuilder<ProjectResource> node in resources)

@@ -19,6 +19,11 @@ internal static partial class CacheEndpoints
 
     private static async Task ServeAsync(HttpContext context, bool forPeer)
     {
+        if (forPeer && !await AuthorizePeerAsync(context))
+        {
+            return;
+        }
+
         LocalNode node = context.RequestServices.GetRequiredService<LocalNode>();
         string rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.ToString();
         string prefix = forPeer ? PeerProtocol.PeerPrefix : PeerProtocol.CachePrefix;
@@ -66,6 +71,26 @@ internal static partial class CacheEndpoints
         response.Headers[PeerProtocol.OwnerHeader] = node.Picker.OwnerOf(path.Key);
         await response.BodyWriter.WriteAsync(result.Value, context.RequestAborted);
     }
+
+    private static async Task<bool> AuthorizePeerAsync(HttpContext context)
+    {
+        PeerCheck check = context.RequestServices.GetRequiredService<PeerSecret>().Check(context.Request);
+        if (check == PeerCheck.Accepted)
+        {
+            return true;
+        }
+
+        // Logged without the offered value: a near miss of the secret is still most of the secret.
+        ILogger logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CacheEndpoints));
+        LogPeerRefused(logger, check, context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        await (check == PeerCheck.Missing
+            ? ProblemAsync(context, StatusCodes.Status401Unauthorized, "Peer secret required", "The peer API serves only the cluster's nodes; send the cluster's peer secret.")
+            : ProblemAsync(context, StatusCodes.Status403Forbidden, "Wrong peer secret", "The peer secret does not match this cluster's."));
+        return false;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a peer request from {RemoteAddress}: secret {Check}.")]
+    private static partial void LogPeerRefused(ILogger logger, PeerCheck check, string remoteAddress);
 
     // Each member with the address this node resolves for it, so that operators (and a test) can check
     // that every name reaches the node of that name.

@@ -15,6 +15,12 @@ public sealed class CacheNodeOptions
     /// </summary>
     public List<string> Members { get; set; } = [];
 
+    /// <summary>
+    /// The secret the members share; a request to the peer API without it is refused. The AppHost
+    /// generates one; outside Aspire, set <c>Cache__PeerSecret</c> to the same random value on every node.
+    /// </summary>
+    public string PeerSecret { get; set; } = string.Empty;
+
     /// <summary>How long a peer may take to answer before this node loads the key itself. Default 2 s.</summary>
     public TimeSpan PeerTimeout { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -17,6 +17,11 @@ internal sealed class CacheNodeOptionsValidator : IValidateOptions<CacheNodeOpti
             failures.Add($"Cache:Members must include this node's own name '{options.NodeName}'; it has [{string.Join(", ", options.Members)}].");
         }
 
+        if (options.PeerSecret.Length < 16)
+        {
+            failures.Add("Cache:PeerSecret must be set to a shared random value of at least 16 characters (e.g. `openssl rand -hex 32`); peers authenticate with it.");
+        }
+
         if (options.PeerTimeout <= TimeSpan.Zero)
         {
             failures.Add("Cache:PeerTimeout must be positive.");

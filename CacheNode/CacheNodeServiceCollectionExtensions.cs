@@ -21,7 +21,10 @@ internal static class CacheNodeServiceCollectionExtensions
         builder.Services.AddHttpClient(PeerProtocol.PeerClientName)
             .RemoveAllResilienceHandlers()
             .ConfigureHttpClient((services, client) =>
-                client.Timeout = services.GetRequiredService<IOptions<CacheNodeOptions>>().Value.PeerTimeout);
+            {
+                client.Timeout = services.GetRequiredService<IOptions<CacheNodeOptions>>().Value.PeerTimeout;
+                client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", services.GetRequiredService<PeerSecret>().HeaderValue);
+            });
         builder.Services.AddHttpClient(PeerProtocol.SourceClientName)
             .RemoveAllResilienceHandlers()
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan); // Each group's LoadTimeout applies.
@@ -32,6 +35,7 @@ internal static class CacheNodeServiceCollectionExtensions
         builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestLineSize = 64 * 1024);
 
         builder.Services.AddSingleton<LocalNode>();
+        builder.Services.AddSingleton(services => new PeerSecret(services.GetRequiredService<IOptions<CacheNodeOptions>>().Value.PeerSecret));
         builder.Services.AddProblemDetails();
         return builder;
     }

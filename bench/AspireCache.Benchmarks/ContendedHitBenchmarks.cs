@@ -10,6 +10,7 @@ namespace AspireCache.Benchmarks;
 /// what lock-free reads achieve.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class ContendedHitBenchmarks
 {
     private const int ReadsPerThread = 200_000;

@@ -4,6 +4,7 @@ namespace AspireCache.Benchmarks;
 
 /// <summary>The engine's other hot pieces: adding to a full store, ring lookups and an uncontended single-flight.</summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class EngineBenchmarks
 {
     private readonly string[] _keys = Workload.Keys;

@@ -6,6 +6,7 @@ namespace AspireCache.Benchmarks;
 
 /// <summary>One hit on a warm cache of 10,000 keys: the engine against MemoryCache (the baseline) and BitFaster's ConcurrentLru.</summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class HitBenchmarks
 {
     private readonly string[] _keys = Workload.Keys;

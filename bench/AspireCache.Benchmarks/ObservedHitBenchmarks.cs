@@ -5,6 +5,7 @@ namespace AspireCache.Benchmarks;
 
 /// <summary>The group's hit path while a listener (as OpenTelemetry would be) records the get-duration histogram.</summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class ObservedHitBenchmarks
 {
     private readonly string[] _keys = Workload.Keys;

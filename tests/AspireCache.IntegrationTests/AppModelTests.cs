@@ -19,10 +19,10 @@ public sealed class AppModelTests
         Assert.Equal(Enumerable.Range(0, nodes).Select(i => $"cache-{i}"), cacheNodes.Select(n => n.Name));
         foreach (ProjectResource node in cacheNodes)
         {
-            string[] referenced = [.. node.Annotations.OfType<ResourceRelationshipAnnotation>()
-                .Where(r => r.Type == "Reference")
-                .Select(r => r.Resource.Name)];
-            Assert.Equal(cacheNodes.Select(n => n.Name).Append("demobackend").Order(), referenced.Distinct().Order());
+            ResourceRelationshipAnnotation[] references = [.. node.Annotations.OfType<ResourceRelationshipAnnotation>().Where(r => r.Type == "Reference")];
+            string[] services = [.. references.Where(r => r.Resource is ProjectResource).Select(r => r.Resource.Name).Distinct().Order()];
+            Assert.Equal(cacheNodes.Select(n => n.Name).Append("demobackend").Order(), services);
+            Assert.Contains(references, r => r.Resource is ParameterResource { Name: "cache-peer-secret", Secret: true });
         }
     }
 

@@ -157,6 +157,22 @@ public sealed class ClusterTests(ClusterFixture cluster) : IClassFixture<Cluster
     }
 
     [Fact]
+    public async Task ThePeerApi_RefusesRequestsWithoutTheClustersSecret()
+    {
+        HttpClient node = cluster.Nodes["cache-2"];
+        string path = "/_peer/demo/" + Uri.EscapeDataString(FreshKey("intruder"));
+
+        using HttpResponseMessage anonymous = await node.GetAsync(path, Token);
+        using var forged = new HttpRequestMessage(HttpMethod.Get, path);
+        forged.Headers.TryAddWithoutValidation("Authorization", "Bearer not-the-secret-of-this-cluster");
+        using HttpResponseMessage wrong = await node.SendAsync(forged, Token);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, wrong.StatusCode);
+        Assert.Equal("application/problem+json", wrong.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task TheAddressEachNodeHasForAMember_ReachesThatMember()
     {
         foreach ((string name, HttpClient node) in cluster.Nodes)

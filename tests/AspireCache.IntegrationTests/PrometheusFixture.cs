@@ -1,0 +1,63 @@
+namespace AspireCache.IntegrationTests;
+
+/// <summary>The application with Prometheus scraping it, started once for the observability tests.</summary>
+/// <remarks>Prometheus runs as an executable found on PATH; where there is none, nothing starts and the tests skip.</remarks>
+public sealed class PrometheusFixture : IAsyncLifetime
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+
+    private DistributedApplication? _app;
+
+    /// <summary>Why the tests cannot run here, or null when they can.</summary>
+    public string? SkipReason { get; private set; }
+
+    public Dictionary<string, HttpClient> Nodes { get; } = [];
+
+    public HttpClient Prometheus { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        if (!ExecutableOnPath("prometheus"))
+        {
+            SkipReason = "The 'prometheus' executable is not on PATH (install Debian's prometheus package; .ci/run does).";
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        IDistributedApplicationTestingBuilder builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            ["NodeCount=3", "Prometheus:ScrapeInterval=1s"], timeout.Token);
+        _app = await builder.BuildAsync(timeout.Token);
+        await _app.StartAsync(timeout.Token);
+
+        foreach (string resource in ClusterFixture.NodeNames.Append("demobackend").Append("prometheus"))
+        {
+            await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, WaitBehavior.StopOnResourceUnavailable, timeout.Token);
+        }
+
+        foreach (string node in ClusterFixture.NodeNames)
+        {
+            Nodes[node] = new HttpClient { BaseAddress = _app.GetEndpoint(node, "http"), Timeout = TimeSpan.FromSeconds(30) };
+        }
+
+        Prometheus = new HttpClient { BaseAddress = _app.GetEndpoint("prometheus", "http"), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (HttpClient client in Nodes.Values)
+        {
+            client.Dispose();
+        }
+
+        Prometheus?.Dispose();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    private static bool ExecutableOnPath(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Any(folder => File.Exists(Path.Combine(folder, name)));
+}
