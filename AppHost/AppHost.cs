@@ -7,7 +7,13 @@ int nodeCount = int.TryParse(builder.Configuration["NodeCount"], out int configu
 IResourceBuilder<ProjectResource> backend = builder.AddProject<Projects.DemoBackend>("demobackend")
     .WithHttpHealthCheck("/health");
 
-builder.AddCacheCluster("cache", nodes: nodeCount)
+CacheCluster cluster = builder.AddCacheCluster("cache", nodes: nodeCount)
     .WithGroup("demo", backend, "/data/{key}");
+
+// Metrics history: Prometheus scrapes every node and the backend; Grafana shows grafana/dashboards.
+// Containers where a runtime answers, else Prometheus from PATH (see ObservabilityExtensions).
+builder.AddMetricsStack(
+    new ScrapeJob("aspirecache", cluster.Nodes),
+    new ScrapeJob("demobackend", [backend]));
 
 builder.Build().Run();

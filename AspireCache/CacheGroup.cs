@@ -80,7 +80,6 @@ public sealed class CacheGroup : IDisposable
             return new ValueTask<CacheResult>(new CacheResult(value, CacheSource.Hit));
         }
 
-        Interlocked.Increment(ref Stats.MissesCount);
         return GetMissAsync(key, started, cancellationToken);
     }
 
@@ -163,12 +162,17 @@ public sealed class CacheGroup : IDisposable
 
             Joined(activity, flight);
             CacheResult result = await flight.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+
+            // Counted by outcome, so that hits and misses agree with what callers were told: a value
+            // that a flight found stored just before it started is a hit.
+            Interlocked.Increment(ref result.Source == CacheSource.Hit ? ref Stats.HitsCount : ref Stats.MissesCount);
             RecordGet(started, result.Source);
             CacheTracing.Served(activity, result.Source, owner);
             return result;
         }
         catch (Exception ex)
         {
+            Interlocked.Increment(ref Stats.MissesCount);
             CacheTracing.Failed(activity, ex);
             throw;
         }

@@ -24,7 +24,7 @@ public sealed class CacheGroupStats
     /// <summary>Client gets answered from this node's store.</summary>
     public long Hits => Volatile.Read(ref HitsCount);
 
-    /// <summary>Client gets not found in this node's store.</summary>
+    /// <summary>Client gets not served from this node's store: served by a peer or a load, or failed.</summary>
     public long Misses => Volatile.Read(ref MissesCount);
 
     /// <summary>Calls of the loader that returned a value.</summary>

@@ -6,6 +6,10 @@ builder.AddServiceDefaults(meters: [AspireCacheDiagnostics.MeterName], activityS
 builder.AddCacheNode();
 
 WebApplication app = builder.Build();
+
+// Built now rather than at the first request: the groups' metrics exist (at zero) from the first
+// scrape, so Prometheus sees every counter start, and bad settings fail the start, not a request.
+app.Services.GetRequiredService<LocalNode>();
 app.MapDefaultEndpoints();
 app.MapCacheEndpoints();
 app.Run();

@@ -45,4 +45,31 @@ public sealed class AppModelTests
             Assert.Null(endpoint.Port);
         });
     }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task Prometheus_WaitsForAndScrapesEveryNodeAndTheBackend(int nodes)
+    {
+        if (PrometheusFixture.MissingReason() is string missing)
+        {
+            Assert.Skip(missing);
+        }
+
+        await using IDistributedApplicationTestingBuilder builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            [$"NodeCount={nodes}", "Observability:Mode=executable"], Token);
+
+        ExecutableResource prometheus = Assert.Single(builder.Resources.OfType<ExecutableResource>(), r => r.Name == "prometheus");
+        string[] awaited = [.. prometheus.Annotations.OfType<WaitAnnotation>().Select(w => w.Resource.Name).Order()];
+        Assert.Equal(Enumerable.Range(0, nodes).Select(i => $"cache-{i}").Append("demobackend").Order(), awaited);
+    }
+
+    [Fact]
+    public async Task ObservabilityOff_AddsNeitherPrometheusNorGrafana()
+    {
+        await using IDistributedApplicationTestingBuilder builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            ["Observability:Mode=off"], Token);
+
+        Assert.DoesNotContain(builder.Resources, r => r.Name is "prometheus" or "grafana");
+    }
 }

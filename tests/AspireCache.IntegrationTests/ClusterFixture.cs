@@ -22,7 +22,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         IDistributedApplicationTestingBuilder builder =
-            await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["NodeCount=3"], timeout.Token);
+            await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["NodeCount=3", "Observability:Mode=off"], timeout.Token);
         _app = await builder.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
 

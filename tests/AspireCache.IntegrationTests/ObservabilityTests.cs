@@ -76,7 +76,8 @@ public sealed class ObservabilityTests(PrometheusFixture fixture) : IClassFixtur
         string clusterHitRatio = Dashboards.Queries(overview).Single(q => q.Panel == "Cluster hit ratio").Expression;
         double prometheusHitRatio = (await QueryAsync(Dashboards.Substitute(clusterHitRatio))).Single().Value;
         Assert.InRange(prometheusHitRatio, clientHitRatio - 0.01, clientHitRatio + 0.01);
-        Assert.InRange(clientHitRatio, 0.3, 0.99); // A workload whose ratio says something.
+        // About a quarter: a key is a hit only when read at its owner after its first read loaded it there.
+        Assert.InRange(clientHitRatio, 0.1, 0.9);
     }
 
     private async Task<Sample[]> QueryAsync(string query)

@@ -17,15 +17,15 @@ public sealed class PrometheusFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        if (!ExecutableOnPath("prometheus"))
+        SkipReason = MissingReason();
+        if (SkipReason is not null)
         {
-            SkipReason = "The 'prometheus' executable is not on PATH (install Debian's prometheus package; .ci/run does).";
             return;
         }
 
         using var timeout = new CancellationTokenSource(StartTimeout);
         IDistributedApplicationTestingBuilder builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            ["NodeCount=3", "Prometheus:ScrapeInterval=1s"], timeout.Token);
+            ["NodeCount=3", "Observability:Mode=executable", "Prometheus:ScrapeInterval=00:00:01"], timeout.Token);
         _app = await builder.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
 
@@ -55,6 +55,11 @@ public sealed class PrometheusFixture : IAsyncLifetime
             await _app.DisposeAsync();
         }
     }
+
+    /// <summary>Why tests that need Prometheus cannot run here, or null when they can.</summary>
+    public static string? MissingReason() => ExecutableOnPath("prometheus")
+        ? null
+        : "The 'prometheus' executable is not on PATH (install Debian's prometheus package; .ci/run does).";
 
     private static bool ExecutableOnPath(string name) =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)

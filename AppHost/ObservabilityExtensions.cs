@@ -1,0 +1,214 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Aspire.Hosting;
+
+/// <summary>Adds the metrics history to an AspireCache application: Prometheus scraping the services, and Grafana.</summary>
+public static class ObservabilityExtensions
+{
+    /// <summary>Prometheus's container image, pinned.</summary>
+    public const string PrometheusImage = "prom/prometheus:v3.5.0";
+
+    /// <summary>Grafana's container image, pinned.</summary>
+    public const string GrafanaImage = "grafana/grafana:12.1.1";
+
+    /// <summary>
+    /// Adds Prometheus scraping <paramref name="jobs"/> on their allocated addresses, and Grafana with the
+    /// dashboards of <c>grafana/</c>. Where a container runtime answers, both run as containers (the usual
+    /// Aspire way). Where none does, Prometheus runs as the <c>prometheus</c> executable found on PATH
+    /// (Debian's package) and Grafana is left out. <c>Observability:Mode</c> picks one of <c>auto</c>
+    /// (the default), <c>containers</c>, <c>executable</c> or <c>off</c>. Whatever is left out is said in
+    /// one log line at start.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// builder.AddMetricsStack(new ScrapeJob("aspirecache", cluster.Nodes), new ScrapeJob("demobackend", [backend]));
+    /// </code>
+    /// </example>
+    public static void AddMetricsStack(this IDistributedApplicationBuilder builder, params ScrapeJob[] jobs)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        string mode = builder.Configuration["Observability:Mode"] ?? "auto";
+        if (mode is not ("auto" or "containers" or "executable" or "off"))
+        {
+            throw new InvalidOperationException($"Observability:Mode must be auto, containers, executable or off; it is '{mode}'.");
+        }
+
+        if (mode == "off")
+        {
+            LogAtStart(builder, LogLevel.Information, "Prometheus and Grafana are off (Observability:Mode=off).");
+            return;
+        }
+
+        TimeSpan scrapeInterval = ScrapeInterval(builder);
+        string why = "Observability:Mode=executable";
+        string? runtime = mode == "executable" ? null : ContainerRuntimeProbe.FindRunning(builder.Configuration, out why);
+        if (runtime is not null)
+        {
+            builder.AddGrafanaContainer(builder.AddPrometheusContainer(jobs, scrapeInterval));
+            return;
+        }
+
+        if (mode == "containers")
+        {
+            throw new InvalidOperationException($"Observability:Mode=containers, but no container runtime answered ({why}).");
+        }
+
+        LogAtStart(builder, builder.AddPrometheusExecutable(jobs, scrapeInterval) is null
+            ? ("Prometheus is not on PATH, so metrics are not kept (install it: apt-get install prometheus). Grafana is left out too: it runs only as a container, and no container runtime answered.", LogLevel.Warning)
+            : ($"Grafana is left out: it runs only as a container, and no container runtime answered ({why}). Prometheus runs from PATH.", LogLevel.Information));
+    }
+
+    private static IResourceBuilder<ContainerResource> AddPrometheusContainer(this IDistributedApplicationBuilder builder, ScrapeJob[] jobs, TimeSpan scrapeInterval)
+    {
+        string[] image = PrometheusImage.Split(':');
+        IResourceBuilder<ContainerResource> prometheus = builder.AddContainer("prometheus", image[0], image[1])
+            .WithHttpEndpoint(targetPort: 9090, name: PrometheusConfig.EndpointName)
+            .WithUrlForEndpoint(PrometheusConfig.EndpointName, url => url.DisplayText = "Prometheus")
+            // Arguments replace the image's command, so its defaults are repeated.
+            .WithArgs("--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus", "--storage.tsdb.retention.time=1d")
+            // Addresses as the container sees them: the orchestrator's tunnel to the host.
+            .WithContainerFiles("/etc/prometheus", async (_, cancellationToken) =>
+            [
+                new ContainerFile
+                {
+                    Name = "prometheus.yml",
+                    Contents = await PrometheusConfig.BuildAsync(jobs, scrapeInterval, KnownNetworkIdentifiers.DefaultAspireContainerNetwork, cancellationToken),
+                },
+            ])
+            .WithHttpHealthCheck("/-/ready");
+
+        // A host process gets a tunnel only when the container depends on it directly.
+        WaitForTargets(prometheus, jobs);
+        return prometheus;
+    }
+
+    private static void AddGrafanaContainer(this IDistributedApplicationBuilder builder, IResourceBuilder<ContainerResource> prometheus)
+    {
+        string grafana = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "grafana"));
+        string[] image = GrafanaImage.Split(':');
+        builder.AddContainer("grafana", image[0], image[1])
+            .WithHttpEndpoint(targetPort: 3000, name: "http")
+            .WithUrlForEndpoint("http", url => url.DisplayText = "Grafana")
+            .WithBindMount(Path.Combine(grafana, "provisioning"), "/etc/grafana/provisioning", isReadOnly: true)
+            .WithBindMount(Path.Combine(grafana, "dashboards"), "/var/lib/grafana/dashboards", isReadOnly: true)
+            // For local use: anonymous access, no login form.
+            .WithEnvironment("GF_AUTH_ANONYMOUS_ENABLED", "true")
+            .WithEnvironment("GF_AUTH_ANONYMOUS_ORG_ROLE", "Admin")
+            .WithEnvironment("GF_AUTH_DISABLE_LOGIN_FORM", "true")
+            .WithEnvironment("PROMETHEUS_URL", prometheus.GetEndpoint(PrometheusConfig.EndpointName))
+            .WaitFor(prometheus);
+    }
+
+    /// <summary>Prometheus from PATH, or null when there is none.</summary>
+    private static IResourceBuilder<ExecutableResource>? AddPrometheusExecutable(this IDistributedApplicationBuilder builder, ScrapeJob[] jobs, TimeSpan scrapeInterval)
+    {
+        string? executable = FindOnPath("prometheus");
+        if (executable is null)
+        {
+            return null;
+        }
+
+        // A fresh folder per run for the generated config and the time-series database, made only when
+        // Prometheus starts: an application model that is built but never run leaves nothing behind.
+        string folder = Path.Combine(Path.GetTempPath(), "aspirecache-prometheus-" + Guid.NewGuid().ToString("N"));
+        string configFile = Path.Combine(folder, "prometheus.yml");
+
+        IResourceBuilder<ExecutableResource> prometheus = builder.AddExecutable("prometheus", executable, Path.GetTempPath())
+            // Not proxied: Prometheus itself listens on the port the orchestrator allocates.
+            .WithHttpEndpoint(name: PrometheusConfig.EndpointName, env: null, isProxied: false)
+            .WithUrlForEndpoint(PrometheusConfig.EndpointName, url => url.DisplayText = "Prometheus")
+            .WithHttpHealthCheck("/-/ready");
+
+        EndpointReference http = prometheus.GetEndpoint(PrometheusConfig.EndpointName);
+        prometheus.WithArgs(context =>
+        {
+            context.Args.Add($"--config.file={configFile}");
+            context.Args.Add($"--storage.tsdb.path={Path.Combine(folder, "data")}");
+            context.Args.Add("--storage.tsdb.retention.time=1d");
+            context.Args.Add(ReferenceExpression.Create($"--web.listen-address=127.0.0.1:{http.Property(EndpointProperty.TargetPort)}"));
+            context.Args.Add("--log.level=warn");
+        });
+
+        prometheus.OnBeforeResourceStarted(async (_, _, cancellationToken) =>
+        {
+            Directory.CreateDirectory(folder);
+            string config = await PrometheusConfig.BuildAsync(jobs, scrapeInterval, network: null, cancellationToken);
+            await File.WriteAllTextAsync(configFile, config, cancellationToken);
+        });
+
+        WaitForTargets(prometheus, jobs);
+
+        builder.Eventing.Subscribe<BeforeStartEvent>((started, _) =>
+        {
+            started.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped.Register(() => DeleteQuietly(folder));
+            return Task.CompletedTask;
+        });
+
+        return prometheus;
+    }
+
+    private static void WaitForTargets<T>(IResourceBuilder<T> prometheus, ScrapeJob[] jobs)
+        where T : IResourceWithWaitSupport
+    {
+        foreach (IResourceBuilder<IResourceWithEndpoints> target in jobs.SelectMany(job => job.Targets))
+        {
+            if (target is IResourceBuilder<IResourceWithWaitSupport> waitable)
+            {
+                prometheus.WaitFor(waitable);
+            }
+        }
+    }
+
+    // A TimeSpan, e.g. Prometheus:ScrapeInterval=00:00:01; at least one second. Default 5 s.
+    private static TimeSpan ScrapeInterval(IDistributedApplicationBuilder builder)
+    {
+        string? configured = builder.Configuration["Prometheus:ScrapeInterval"];
+        if (configured is null)
+        {
+            return TimeSpan.FromSeconds(5);
+        }
+
+        return TimeSpan.TryParse(configured, System.Globalization.CultureInfo.InvariantCulture, out TimeSpan interval) && interval >= TimeSpan.FromSeconds(1)
+            ? interval
+            : throw new InvalidOperationException($"Prometheus:ScrapeInterval must be a TimeSpan of at least 00:00:01; it is '{configured}'.");
+    }
+
+    private static void DeleteQuietly(string folder)
+    {
+        try
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // A leftover temporary folder is harmless.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static string? FindOnPath(string executable) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(folder => Path.Combine(folder, executable))
+            .FirstOrDefault(File.Exists);
+
+    // The AppHost has no logger before it is built; this logs once it starts, beside Aspire's own lines.
+    private static void LogAtStart(IDistributedApplicationBuilder builder, (string Message, LogLevel Level) line) =>
+        builder.Eventing.Subscribe<BeforeStartEvent>((started, _) =>
+        {
+            ILogger logger = started.Services.GetRequiredService<ILoggerFactory>().CreateLogger("AspireCache.AppHost");
+#pragma warning disable CA2254 // The messages are this class's own sentences, not templates with arguments.
+            logger.Log(line.Level, line.Message);
+#pragma warning restore CA2254
+            return Task.CompletedTask;
+        });
+
+    private static void LogAtStart(IDistributedApplicationBuilder builder, LogLevel level, string message) => LogAtStart(builder, (message, level));
+}

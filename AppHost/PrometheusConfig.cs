@@ -1,0 +1,48 @@
+using System.Globalization;
+using System.Text;
+
+namespace Aspire.Hosting;
+
+/// <summary>Writes prometheus.yml from the addresses the orchestrator really allocated.</summary>
+/// <remarks>
+/// Prometheus expands no variables in its targets, so the file is written just before Prometheus
+/// starts, when every endpoint has its port. Targets are the proxied addresses, which stay the same
+/// when a node restarts.
+/// </remarks>
+internal static class PrometheusConfig
+{
+    public const string EndpointName = "http";
+
+    /// <param name="jobs">What to scrape.</param>
+    /// <param name="scrapeInterval">How often.</param>
+    /// <param name="network">Where Prometheus runs: null for the host, a container network for a container.</param>
+    /// <param name="cancellationToken">Cancels the resolution of addresses.</param>
+    public static async Task<string> BuildAsync(IEnumerable<ScrapeJob> jobs, TimeSpan scrapeInterval, NetworkIdentifier? network, CancellationToken cancellationToken)
+    {
+        string interval = $"{Math.Max(1, (int)scrapeInterval.TotalSeconds).ToString(CultureInfo.InvariantCulture)}s";
+        var yaml = new StringBuilder()
+            .AppendLine("# Written by the AspireCache AppHost at every start, from the allocated endpoints.")
+            .AppendLine("global:")
+            .AppendLine($"  scrape_interval: {interval}")
+            .AppendLine($"  evaluation_interval: {interval}")
+            .AppendLine("scrape_configs:");
+
+        foreach (ScrapeJob job in jobs)
+        {
+            yaml.AppendLine($"  - job_name: '{job.Name}'")
+                .AppendLine("    metrics_path: /metrics")
+                .AppendLine("    static_configs:");
+            foreach (IResourceBuilder<IResourceWithEndpoints> target in job.Targets)
+            {
+                EndpointReference endpoint = network is null
+                    ? target.Resource.GetEndpoint(EndpointName)
+                    : target.Resource.GetEndpoint(EndpointName, network);
+                string? hostAndPort = await endpoint.Property(EndpointProperty.HostAndPort).GetValueAsync(cancellationToken);
+                yaml.AppendLine($"      - targets: ['{hostAndPort}']")
+                    .AppendLine($"        labels: {{ instance: '{target.Resource.Name}' }}");
+            }
+        }
+
+        return yaml.ToString();
+    }
+}
