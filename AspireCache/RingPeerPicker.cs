@@ -36,6 +36,17 @@ public sealed class RingPeerPicker : IPeerPicker
         Ring.SetMembers(byName.Keys.Append(Self));
     }
 
+    /// <summary>
+    /// Keeps only these peers (and this node) in the ring, for example while the others are down; the
+    /// peers stay known and can be put back by a later call. Names of unknown peers are ignored.
+    /// </summary>
+    public void SetRingMembers(IEnumerable<string> peers)
+    {
+        ArgumentNullException.ThrowIfNull(peers);
+        FrozenDictionary<string, ICachePeer> known = _peers;
+        Ring.SetMembers(peers.Where(known.ContainsKey).Append(Self));
+    }
+
     /// <summary>The member name that owns <paramref name="key"/>.</summary>
     public string OwnerOf(string key) => Ring.GetOwner(key) ?? Self;
 

@@ -96,11 +96,20 @@ internal static partial class CacheEndpoints
     // that every name reaches the node of that name.
     private static async Task<ClusterView> DescribeClusterAsync(LocalNode node, ServiceEndpointResolver resolver, CancellationToken cancellationToken)
     {
+        IReadOnlyDictionary<string, MemberStatus> peers = node.Health.Snapshot();
         var members = new List<MemberView>();
-        foreach (string member in node.Picker.Ring.Members)
+        foreach (string member in peers.Keys.Append(node.Name).Order(StringComparer.Ordinal))
         {
             ServiceEndpointSource endpoints = await resolver.GetEndpointsAsync($"http://{member}", cancellationToken);
-            members.Add(new MemberView(member, [.. endpoints.Endpoints.Select(e => e.EndPoint is UriEndPoint uri ? uri.Uri.ToString() : e.EndPoint.ToString()!)]));
+            string[] addresses = [.. endpoints.Endpoints.Select(e => e.EndPoint is UriEndPoint uri ? uri.Uri.ToString() : e.EndPoint.ToString()!)];
+            MemberStatus? status = peers.GetValueOrDefault(member);
+            members.Add(new MemberView(
+                member,
+                addresses,
+                member == node.Name ? "self" : status!.State.ToString().ToLowerInvariant(),
+                status?.Since,
+                status?.LastError,
+                node.Picker.Ring.Members.Contains(member)));
         }
 
         return new ClusterView(
@@ -122,7 +131,7 @@ internal static partial class CacheEndpoints
 
     internal sealed record ClusterView(string Name, int PointsPerMember, IReadOnlyList<MemberView> Members, GroupView[] Groups);
 
-    internal sealed record MemberView(string Name, string[] Addresses);
+    internal sealed record MemberView(string Name, string[] Addresses, string State, DateTimeOffset? Since, string? LastError, bool InRing);
 
     internal sealed record GroupView(string Name, int Entries, long Bytes, long CapacityBytes);
 }

@@ -21,8 +21,23 @@ public sealed class CacheNodeOptions
     /// </summary>
     public string PeerSecret { get; set; } = string.Empty;
 
-    /// <summary>How long a peer may take to answer before this node loads the key itself. Default 2 s.</summary>
-    public TimeSpan PeerTimeout { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How long a peer may take to answer before this node loads the key itself. Default 1 s: well
+    /// under a group's LoadTimeout, and a stopped peer behind a proxy shows up as a timeout.
+    /// </summary>
+    public TimeSpan PeerTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often every peer's <c>/alive</c> is probed. Default 1 s.</summary>
+    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a probe may take. Default 500 ms.</summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Failed fetches or probes in a row after which a peer leaves the ring. Default 2.</summary>
+    public int FailuresToEject { get; set; } = 2;
+
+    /// <summary>Answered probes in a row after which a peer that was down rejoins the ring. Default 2.</summary>
+    public int SuccessesToRejoin { get; set; } = 2;
 
     /// <summary>The groups this node serves, by name.</summary>
     public Dictionary<string, CacheGroupSettings> Groups { get; set; } = new(StringComparer.Ordinal);

@@ -22,9 +22,17 @@ internal sealed class CacheNodeOptionsValidator : IValidateOptions<CacheNodeOpti
             failures.Add("Cache:PeerSecret must be set to a shared random value of at least 16 characters (e.g. `openssl rand -hex 32`); peers authenticate with it.");
         }
 
-        if (options.PeerTimeout <= TimeSpan.Zero)
+        foreach ((string setting, TimeSpan value) in new[] { ("PeerTimeout", options.PeerTimeout), ("ProbeInterval", options.ProbeInterval), ("ProbeTimeout", options.ProbeTimeout) })
         {
-            failures.Add("Cache:PeerTimeout must be positive.");
+            if (value <= TimeSpan.Zero)
+            {
+                failures.Add($"Cache:{setting} must be positive.");
+            }
+        }
+
+        if (options.FailuresToEject < 1 || options.SuccessesToRejoin < 1)
+        {
+            failures.Add("Cache:FailuresToEject and Cache:SuccessesToRejoin must be at least 1.");
         }
 
         if (options.Groups.Count == 0)

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace AspireCache.Node;
@@ -25,6 +26,10 @@ internal static class CacheNodeServiceCollectionExtensions
                 client.Timeout = services.GetRequiredService<IOptions<CacheNodeOptions>>().Value.PeerTimeout;
                 client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", services.GetRequiredService<PeerSecret>().HeaderValue);
             });
+        builder.Services.AddHttpClient(PeerProber.ClientName)
+            .RemoveAllResilienceHandlers()
+            .ConfigureHttpClient((services, client) =>
+                client.Timeout = services.GetRequiredService<IOptions<CacheNodeOptions>>().Value.ProbeTimeout);
         builder.Services.AddHttpClient(PeerProtocol.SourceClientName)
             .RemoveAllResilienceHandlers()
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan); // Each group's LoadTimeout applies.
@@ -35,6 +40,8 @@ internal static class CacheNodeServiceCollectionExtensions
         builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestLineSize = 64 * 1024);
 
         builder.Services.AddSingleton<LocalNode>();
+        builder.Services.AddHostedService<PeerProber>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(services => new PeerSecret(services.GetRequiredService<IOptions<CacheNodeOptions>>().Value.PeerSecret));
         builder.Services.AddProblemDetails();
         return builder;

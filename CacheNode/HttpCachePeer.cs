@@ -4,7 +4,7 @@ namespace AspireCache.Node;
 
 /// <summary>A peer node asked over HTTP; its address is resolved through service discovery from its name.</summary>
 [DebuggerDisplay("{Name}")]
-internal sealed partial class HttpCachePeer(string name, IHttpClientFactory clients, ILogger logger) : ICachePeer
+internal sealed partial class HttpCachePeer(string name, IHttpClientFactory clients, PeerHealth health, ILogger logger) : ICachePeer
 {
     // "http://cache-1" is a service-discovery name: the client's handler resolves it to the node's address.
     private readonly Uri _baseAddress = new($"http://{name}");
@@ -22,11 +22,15 @@ internal sealed partial class HttpCachePeer(string name, IHttpClientFactory clie
 
             if (response.IsSuccessStatusCode)
             {
-                return await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+                byte[] value = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+                health.ReportSuccess(Name);
+                return value;
             }
 
             if (response.Headers.Contains(PeerProtocol.SourceErrorHeader))
             {
+                // The peer is fine; its data source is not.
+                health.ReportSuccess(Name);
                 throw new CacheSourceException(
                     $"The owner {Name} reported that the data source failed ({(int)response.StatusCode}).",
                     isTimeout: response.StatusCode == System.Net.HttpStatusCode.GatewayTimeout);
@@ -36,6 +40,9 @@ internal sealed partial class HttpCachePeer(string name, IHttpClientFactory clie
         }
         catch (Exception ex) when (ex is not CacheSourceException)
         {
+            // HttpClient's own timeout surfaces as a cancellation that nobody asked for.
+            bool timedOut = ex is TaskCanceledException && !cancellationToken.IsCancellationRequested;
+            health.ReportFailure(Name, timedOut ? "fetch timed out" : $"fetch failed: {ex.GetType().Name}: {ex.Message}", timedOut);
             LogPeerFailed(logger, Name, group, ex.GetType().Name, ex.Message);
             throw;
         }

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 
 namespace AspireCache.Node;
@@ -6,15 +7,15 @@ namespace AspireCache.Node;
 /// <summary>This process's node: its name, its ring of peers and the groups it serves.</summary>
 internal sealed class LocalNode : IDisposable
 {
-    public LocalNode(IOptions<CacheNodeOptions> options, IHttpClientFactory clients, ILoggerFactory loggers)
+    public LocalNode(IOptions<CacheNodeOptions> options, IHttpClientFactory clients, ILoggerFactory loggers, IMeterFactory meters, TimeProvider time)
     {
         CacheNodeOptions settings = options.Value;
         Name = settings.NodeName;
         Picker = new RingPeerPicker(Name);
+        string[] peers = [.. settings.Members.Distinct(StringComparer.Ordinal).Where(member => !string.Equals(member, Name, StringComparison.Ordinal))];
+        Health = new PeerHealth(Picker, peers, settings, meters, time, loggers.CreateLogger<PeerHealth>());
         ILogger peerLogger = loggers.CreateLogger<HttpCachePeer>();
-        Picker.SetPeers(settings.Members
-            .Where(member => !string.Equals(member, Name, StringComparison.Ordinal))
-            .Select(member => new HttpCachePeer(member, clients, peerLogger)));
+        Picker.SetPeers(peers.Select(peer => new HttpCachePeer(peer, clients, Health, peerLogger)));
 
         Groups = settings.Groups.ToFrozenDictionary(
             pair => pair.Key,
@@ -29,6 +30,8 @@ internal sealed class LocalNode : IDisposable
     public string Name { get; }
 
     public RingPeerPicker Picker { get; }
+
+    public PeerHealth Health { get; }
 
     public FrozenDictionary<string, CacheGroup> Groups { get; }
 

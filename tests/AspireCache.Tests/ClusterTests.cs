@@ -102,4 +102,34 @@ public class ClusterTests
         Assert.Equal(CacheSource.Load, served.Source);
         Assert.Equal((other, key), Assert.Single(cluster.Loads));
     }
+
+    [Fact]
+    public async Task APeerTakenOutOfTheRing_HasItsKeysOwnedAndLoadedOnceByTheOthers()
+    {
+        using var cluster = new InProcessCluster(3, "g-" + Guid.NewGuid().ToString("N"));
+        string[] keys = [.. Enumerable.Range(0, 60).Select(i => $"user:{i}")];
+        string down = "cache-2";
+        string[] ownedByDown = [.. keys.Where(k => cluster.OwnerOf(k) == down)];
+        cluster.Down[down] = true;
+
+        foreach (string node in new[] { "cache-0", "cache-1" })
+        {
+            cluster.Pickers[node].SetRingMembers(["cache-0", "cache-1"]);
+        }
+
+        foreach (string key in ownedByDown)
+        {
+            await cluster["cache-0"].GetAsync(key, TestToken);
+            await cluster["cache-1"].GetAsync(key, TestToken);
+        }
+
+        Assert.NotEmpty(ownedByDown);
+        Assert.Equal(ownedByDown.Length, cluster.Loads.Count);
+        Assert.All(cluster.Loads, load => Assert.Equal(cluster.Pickers["cache-0"].OwnerOf(load.Key), load.Node));
+        Assert.Equal(0, cluster["cache-0"].Stats.PeerErrors + cluster["cache-1"].Stats.PeerErrors);
+
+        // Back in the ring, the peer owns its keys again.
+        cluster.Pickers["cache-0"].SetRingMembers(["cache-1", "cache-2"]);
+        Assert.All(ownedByDown, key => Assert.Equal(down, cluster.Pickers["cache-0"].OwnerOf(key)));
+    }
 }

@@ -1,0 +1,145 @@
+using System.Diagnostics.Metrics;
+
+namespace AspireCache.Node;
+
+/// <summary>
+/// Tracks whether each peer answers, from peer fetches and health probes, and keeps the ring to the
+/// peers that do: a peer that fails <c>FailuresToEject</c> times in a row leaves the ring, and one that
+/// then answers <c>SuccessesToRejoin</c> probes in a row comes back.
+/// </summary>
+internal sealed partial class PeerHealth
+{
+    private readonly Dictionary<string, Peer> _peers;
+    private readonly RingPeerPicker _picker;
+    private readonly int _failuresToEject;
+    private readonly int _successesToRejoin;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Lock _lock = new();
+
+    public PeerHealth(RingPeerPicker picker, IEnumerable<string> peers, CacheNodeOptions options, IMeterFactory meters, TimeProvider time, ILogger<PeerHealth> logger)
+    {
+        _picker = picker;
+        _failuresToEject = options.FailuresToEject;
+        _successesToRejoin = options.SuccessesToRejoin;
+        _time = time;
+        _logger = logger;
+        _peers = peers.ToDictionary(name => name, name => new Peer(time.GetUtcNow()), StringComparer.Ordinal);
+
+        // Observable, so that every peer's series exists (at zero) from the first scrape.
+        Meter meter = meters.Create(AspireCacheDiagnostics.MeterName);
+        meter.CreateObservableCounter("aspirecache.peer.ejections", () => Observe(p => p.Ejections), "{ejection}", "Times this node took a peer out of its ring.");
+        meter.CreateObservableCounter("aspirecache.peer.timeouts", () => Observe(p => p.Timeouts), "{timeout}", "Peer fetches and probes that timed out.");
+        meter.CreateObservableUpDownCounter("aspirecache.ring.members", () => _picker.Ring.Members.Count, "{member}", "Members in this node's ring, itself included.");
+    }
+
+    public IEnumerable<string> PeerNames => _peers.Keys;
+
+    /// <summary>Each peer's state as /cluster shows it.</summary>
+    public IReadOnlyDictionary<string, MemberStatus> Snapshot()
+    {
+        lock (_lock)
+        {
+            return _peers.ToDictionary(p => p.Key, p => new MemberStatus(p.Value.State, p.Value.Since, p.Value.LastError), StringComparer.Ordinal);
+        }
+    }
+
+    public void ReportSuccess(string peer)
+    {
+        lock (_lock)
+        {
+            if (!_peers.TryGetValue(peer, out Peer? state))
+            {
+                return;
+            }
+
+            state.Failures = 0;
+            state.Successes++;
+            if (state.State == MemberState.Suspect || (state.State == MemberState.Down && state.Successes >= _successesToRejoin))
+            {
+                bool rejoins = state.State == MemberState.Down;
+                Move(state, MemberState.Up);
+                if (rejoins)
+                {
+                    LogRejoined(_logger, peer);
+                    UpdateRing();
+                }
+            }
+        }
+    }
+
+    public void ReportFailure(string peer, string error, bool timedOut)
+    {
+        lock (_lock)
+        {
+            if (!_peers.TryGetValue(peer, out Peer? state))
+            {
+                return;
+            }
+
+            state.Successes = 0;
+            state.Failures++;
+            state.LastError = error;
+            if (timedOut)
+            {
+                state.Timeouts++;
+            }
+
+            if (state.State == MemberState.Up)
+            {
+                Move(state, MemberState.Suspect);
+            }
+
+            if (state.State == MemberState.Suspect && state.Failures >= _failuresToEject)
+            {
+                Move(state, MemberState.Down);
+                state.Ejections++;
+                LogEjected(_logger, peer, state.Failures, error);
+                UpdateRing();
+            }
+        }
+    }
+
+    private void Move(Peer peer, MemberState state)
+    {
+        peer.State = state;
+        peer.Since = _time.GetUtcNow();
+    }
+
+    // Called under the lock; the ring swaps its snapshot, so lookups never wait for this.
+    private void UpdateRing() => _picker.SetRingMembers(_peers.Where(p => p.Value.State != MemberState.Down).Select(p => p.Key));
+
+    private List<Measurement<long>> Observe(Func<Peer, long> read)
+    {
+        lock (_lock)
+        {
+            return [.. _peers.Select(p => new Measurement<long>(read(p.Value), new KeyValuePair<string, object?>("aspirecache.peer", p.Key)))];
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Peer {Peer} is down after {Failures} failures in a row ({Error}); its keys go to the other members until it answers again.")]
+    private static partial void LogEjected(ILogger logger, string peer, int failures, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Peer {Peer} answers again and is back in the ring.")]
+    private static partial void LogRejoined(ILogger logger, string peer);
+
+    private sealed class Peer(DateTimeOffset since)
+    {
+        public MemberState State { get; set; } = MemberState.Up;
+
+        public DateTimeOffset Since { get; set; } = since;
+
+        public string? LastError { get; set; }
+
+        public int Failures { get; set; }
+
+        public int Successes { get; set; }
+
+        public long Ejections { get; set; }
+
+        public long Timeouts { get; set; }
+    }
+}
+
+/// <summary>A member's state, since when, and the last error seen from it.</summary>
+internal sealed record MemberStatus(MemberState State, DateTimeOffset Since, string? LastError);
