@@ -7,8 +7,12 @@ int nodeCount = int.TryParse(builder.Configuration["NodeCount"], out int configu
 IResourceBuilder<ProjectResource> backend = builder.AddProject<Projects.DemoBackend>("demobackend")
     .WithHttpHealthCheck("/health");
 
+TimeSpan? loadTimeout = TimeSpan.TryParse(builder.Configuration["Demo:LoadTimeout"], System.Globalization.CultureInfo.InvariantCulture, out TimeSpan timeout)
+    ? timeout
+    : null;
+
 CacheCluster cluster = builder.AddCacheCluster("cache", nodes: nodeCount)
-    .WithGroup("demo", backend, "/data/{key}");
+    .WithGroup("demo", backend, "/data/{key}", loadTimeout: loadTimeout);
 
 // Metrics history: Prometheus scrapes every node and the backend; Grafana shows grafana/dashboards.
 // Containers where a runtime answers, else Prometheus from PATH (see ObservabilityExtensions).

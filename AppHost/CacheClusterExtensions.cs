@@ -55,6 +55,15 @@ public static class CacheClusterExtensions
             }
         }
 
+        // Fault injection, for failure tests only: never on unless the AppHost is told so.
+        if (string.Equals(builder.Configuration["Faults:Enabled"], "true", StringComparison.OrdinalIgnoreCase))
+        {
+            foreach (IResourceBuilder<ProjectResource> node in resources)
+            {
+                node.WithEnvironment("Cache__Faults__Enabled", "true");
+            }
+        }
+
         return new CacheCluster(resources);
     }
 }
@@ -67,7 +76,7 @@ public sealed record CacheCluster(IReadOnlyList<IResourceBuilder<ProjectResource
     /// Serves a group on every node, loaded from <paramref name="source"/> at <paramref name="path"/>
     /// (<c>{key}</c> is replaced by the encoded key). The nodes wait for the source to be healthy.
     /// </summary>
-    public CacheCluster WithGroup<TSource>(string group, IResourceBuilder<TSource> source, string path = "/data/{key}", long? capacityBytes = null)
+    public CacheCluster WithGroup<TSource>(string group, IResourceBuilder<TSource> source, string path = "/data/{key}", long? capacityBytes = null, TimeSpan? loadTimeout = null)
         where TSource : class, IResourceWithServiceDiscovery, IResourceWithWaitSupport
     {
         ArgumentException.ThrowIfNullOrEmpty(group);
@@ -83,6 +92,11 @@ public sealed record CacheCluster(IReadOnlyList<IResourceBuilder<ProjectResource
             if (capacityBytes is long capacity)
             {
                 node.WithEnvironment($"Cache__Groups__{group}__CapacityBytes", capacity.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            if (loadTimeout is TimeSpan timeout)
+            {
+                node.WithEnvironment($"Cache__Groups__{group}__LoadTimeout", timeout.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
             }
         }
 

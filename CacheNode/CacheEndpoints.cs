@@ -19,9 +19,18 @@ internal static partial class CacheEndpoints
 
     private static async Task ServeAsync(HttpContext context, bool forPeer)
     {
-        if (forPeer && !await AuthorizePeerAsync(context))
+        if (forPeer)
         {
-            return;
+            if (!await AuthorizePeerAsync(context))
+            {
+                return;
+            }
+
+            TimeSpan injected = context.RequestServices.GetRequiredService<PeerFaults>().PeerDelay;
+            if (injected > TimeSpan.Zero)
+            {
+                await Task.Delay(injected, context.RequestAborted);
+            }
         }
 
         LocalNode node = context.RequestServices.GetRequiredService<LocalNode>();

@@ -12,6 +12,7 @@ WebApplication app = builder.Build();
 app.Services.GetRequiredService<LocalNode>();
 app.MapDefaultEndpoints();
 app.MapCacheEndpoints();
+PeerFaults.Map(app);
 app.Run();
 
 /// <summary>The entry point, visible to the integration tests.</summary>

@@ -12,6 +12,10 @@ public sealed class DemoBackendOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan Delay { get; set; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>How long keys starting with <c>slow-</c> take: long enough for any load timeout to fire. Default 30 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan SlowDelay { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The size of every value in bytes. Default 1 KiB.</summary>
     [Range(0, 64 * 1024 * 1024)]
     public int ValueBytes { get; set; } = 1024;

@@ -27,7 +27,7 @@ app.MapGet("/data/{**key}", async (HttpContext context, IOptionsMonitor<DemoBack
 
     stats.Count(key, System.Diagnostics.Activity.Current?.TraceId.ToHexString());
     DemoBackendOptions current = options.CurrentValue;
-    await Task.Delay(current.Delay, cancellationToken);
+    await Task.Delay(key.StartsWith("slow-", StringComparison.Ordinal) ? current.SlowDelay : current.Delay, cancellationToken);
 
     if (key.StartsWith("error-", StringComparison.Ordinal) || Random.Shared.NextDouble() < current.ErrorRate)
     {

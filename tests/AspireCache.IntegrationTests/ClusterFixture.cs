@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 namespace AspireCache.IntegrationTests;
 
 /// <summary>The whole application, started once for a test class: three cache nodes and the demo backend.</summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public class ClusterFixture : IAsyncLifetime
 {
     public static readonly string[] NodeNames = ["cache-0", "cache-1", "cache-2"];
 
@@ -16,13 +16,16 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public HttpClient Backend { get; private set; } = null!;
 
+    /// <summary>The AppHost's arguments (its configuration).</summary>
+    protected virtual string[] Arguments => ["NodeCount=3", "Observability:Mode=off"];
+
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The application has not started.");
 
     public async ValueTask InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         IDistributedApplicationTestingBuilder builder =
-            await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["NodeCount=3", "Observability:Mode=off"], timeout.Token);
+            await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(Arguments, timeout.Token);
         _app = await builder.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
 
@@ -46,6 +49,10 @@ public sealed class ClusterFixture : IAsyncLifetime
         BackendStats? stats = await Backend.GetFromJsonAsync<BackendStats>("/stats", cancellationToken);
         return stats!.PerKey.GetValueOrDefault(key);
     }
+
+    /// <summary>Waits, within a bound, until a node is healthy again.</summary>
+    public Task WaitHealthyAsync(string resource, TimeSpan within, CancellationToken cancellationToken) =>
+        App.ResourceNotifications.WaitForResourceHealthyAsync(resource, WaitBehavior.WaitOnResourceUnavailable, cancellationToken).WaitAsync(within, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

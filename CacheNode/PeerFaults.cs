@@ -1,0 +1,31 @@
+namespace AspireCache.Node;
+
+/// <summary>
+/// Injected faults for failure tests: a delay before the peer API answers. Only mapped when
+/// <c>Cache:Faults:Enabled</c> is true, which nothing sets outside the tests.
+/// </summary>
+internal sealed class PeerFaults
+{
+    private long _peerDelayTicks;
+
+    public TimeSpan PeerDelay
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _peerDelayTicks));
+        set => Interlocked.Exchange(ref _peerDelayTicks, value.Ticks);
+    }
+
+    public static void Map(WebApplication app)
+    {
+        if (!app.Configuration.GetValue<bool>("Cache:Faults:Enabled"))
+        {
+            return;
+        }
+
+        // PUT /_faults/peer-delay?ms=5000 makes every peer request wait that long first; ms=0 ends it.
+        app.MapPut("/_faults/peer-delay", (int ms, PeerFaults faults) =>
+        {
+            faults.PeerDelay = TimeSpan.FromMilliseconds(Math.Clamp(ms, 0, 60_000));
+            return Results.NoContent();
+        });
+    }
+}

@@ -1,0 +1,224 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using AspireCache;
+
+namespace AspireCache.IntegrationTests;
+
+/// <summary>Nodes stop, restart and hang, the backend times out: clients keep getting answers.</summary>
+public sealed class FailureTests(FailureFixture cluster) : IClassFixture<FailureFixture>
+{
+    // The README promises detection "within about 2 seconds under traffic"; this bound leaves room for a loaded CI machine.
+    private static readonly TimeSpan DetectionBound = TimeSpan.FromSeconds(6);
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private static string CachePath(string key) => "/cache/demo/" + Uri.EscapeDataString(key);
+
+    [Fact]
+    public async Task StoppingANode_UnderLoad_CostsNoClientErrors_AndItsKeysAreLoadedOnceByTheSurvivors()
+    {
+        await WaitUntilAllUpAsync();
+        HttpClient[] survivors = [cluster.Nodes["cache-0"], cluster.Nodes["cache-1"]];
+        string[] keys = [.. Enumerable.Range(0, 90).Select(i => $"stop-{Guid.NewGuid():N}-{i}")];
+        Dictionary<string, string> owners = [];
+        foreach (string key in keys)
+        {
+            using HttpResponseMessage warm = await survivors[0].GetAsync(CachePath(key), Token);
+            owners[key] = warm.Headers.GetValues("X-Cache-Owner").Single();
+        }
+
+        string[] keysOfStopped = [.. keys.Where(k => owners[k] == "cache-2")];
+        Assert.NotEmpty(keysOfStopped);
+
+        // Bounded load from the survivors while the node stops: 4 workers, until told to stop (at most 60 s).
+        var errors = new ConcurrentQueue<string>();
+        using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        stopLoad.CancelAfter(TimeSpan.FromSeconds(60));
+        int requests = 0;
+        Task[] load = [.. Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
+        {
+            var random = new Random(worker);
+            while (!stopLoad.IsCancellationRequested)
+            {
+                string key = keys[random.Next(keys.Length)];
+                try
+                {
+                    using HttpResponseMessage response = await survivors[worker % 2].GetAsync(CachePath(key), stopLoad.Token);
+                    Interlocked.Increment(ref requests);
+                    if (response.StatusCode != HttpStatusCode.OK)
+                    {
+                        errors.Enqueue($"{(int)response.StatusCode} for a key of {owners[key]}");
+                    }
+                }
+                catch (OperationCanceledException) when (stopLoad.IsCancellationRequested)
+                {
+                }
+                catch (HttpRequestException ex)
+                {
+                    errors.Enqueue(ex.Message);
+                }
+            }
+        }, Token))];
+
+        // The command returns once the process has gone; detection is timed from there.
+        ExecuteCommandResult stopped = await cluster.App.ResourceCommands.ExecuteCommandAsync("cache-2", KnownResourceCommands.StopCommand, Token);
+        Assert.True(stopped.Success, stopped.Message);
+        var stopwatch = Stopwatch.StartNew();
+        await WaitUntilAsync(async () => await IsOutOfRingEverywhereAsync("cache-2", ["cache-0", "cache-1"]), DetectionBound, "both survivors took cache-2 out of their rings");
+        TimeSpan detection = stopwatch.Elapsed;
+
+        // From here on, each key of the stopped node has one new owner, which loads it once.
+        await Task.Delay(TimeSpan.FromSeconds(1), Token);
+        Dictionary<string, long> before = [];
+        foreach (string key in keysOfStopped)
+        {
+            before[key] = await cluster.BackendCallsAsync(key, Token);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(3), Token);
+        await stopLoad.CancelAsync();
+        await Task.WhenAll(load);
+
+        Assert.True(errors.IsEmpty, $"{errors.Count} of {requests} requests failed: {string.Join("; ", errors.Take(5))}");
+        Assert.True(requests > 50, $"only {requests} requests were made");
+        Assert.InRange(detection, TimeSpan.Zero, DetectionBound);
+        foreach (string key in keysOfStopped)
+        {
+            long after = await cluster.BackendCallsAsync(key, Token);
+            Assert.InRange(after - before[key], 0, 1);
+        }
+
+        // Started again, it rejoins every ring and owns its keys again.
+        ExecuteCommandResult started = await cluster.App.ResourceCommands.ExecuteCommandAsync("cache-2", KnownResourceCommands.StartCommand, Token);
+        Assert.True(started.Success, started.Message);
+        await cluster.WaitHealthyAsync("cache-2", TimeSpan.FromMinutes(1), Token);
+        await WaitUntilAllUpAsync();
+        foreach (string key in keysOfStopped.Take(5))
+        {
+            using HttpResponseMessage response = await survivors[0].GetAsync(CachePath(key), Token);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("cache-2", response.Headers.GetValues("X-Cache-Owner").Single());
+        }
+    }
+
+    [Fact]
+    public async Task APeerThatHangs_CostsAtMostThePeerTimeout_ThenTheRequestIsServed()
+    {
+        await WaitUntilAllUpAsync();
+        HttpClient asker = cluster.Nodes["cache-0"];
+        string key = KeyOwnedBy("cache-1", "hang");
+        using (HttpResponseMessage set = await cluster.Nodes["cache-1"].PutAsync("/_faults/peer-delay?ms=20000", null, Token))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, set.StatusCode);
+        }
+
+        try
+        {
+            var stopwatch = Stopwatch.StartNew();
+            using HttpResponseMessage response = await asker.GetAsync(CachePath(key), Token);
+            TimeSpan took = stopwatch.Elapsed;
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("load", response.Headers.GetValues("X-Cache-Result").Single());
+
+            // The peer timeout (1 s) plus one backend load (100 ms), with room for a slow machine.
+            Assert.InRange(took, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(3));
+        }
+        finally
+        {
+            using HttpResponseMessage reset = await cluster.Nodes["cache-1"].PutAsync("/_faults/peer-delay?ms=0", null, Token);
+        }
+    }
+
+    [Fact]
+    public async Task ABackendTimeout_Gives504ToEveryWaiter_AndNothingIsCached()
+    {
+        await WaitUntilAllUpAsync();
+        string key = "slow-" + Guid.NewGuid().ToString("N");
+        HttpClient[] nodes = [.. cluster.Nodes.Values];
+
+        HttpResponseMessage[] responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => nodes[i % nodes.Length].GetAsync(CachePath(key), Token)));
+        long callsAfterFirstWave = await cluster.BackendCallsAsync(key, Token);
+        using HttpResponseMessage again = await nodes[0].GetAsync(CachePath(key), Token);
+
+        Assert.All(responses, response =>
+        {
+            Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        });
+        Assert.Equal(HttpStatusCode.GatewayTimeout, again.StatusCode);
+        Assert.True(await cluster.BackendCallsAsync(key, Token) > callsAfterFirstWave, "the timed-out load was cached");
+        foreach (HttpResponseMessage response in responses)
+        {
+            response.Dispose();
+        }
+    }
+
+    // The nodes' ring, rebuilt here: the same members, points and hash give the same owners.
+    private static string KeyOwnedBy(string owner, string label)
+    {
+        var ring = new ConsistentHashRing();
+        ring.Add(ClusterFixture.NodeNames);
+        while (true)
+        {
+            string key = $"{label}-{Guid.NewGuid():N}";
+            if (ring.GetOwner(key) == owner)
+            {
+                return key;
+            }
+        }
+    }
+
+    private async Task WaitUntilAllUpAsync() =>
+        await WaitUntilAsync(
+            async () =>
+            {
+                foreach (HttpClient node in cluster.Nodes.Values)
+                {
+                    ClusterView? view = await node.GetFromJsonAsync<ClusterView>("/cluster", Token);
+                    if (view!.Members.Any(m => !m.InRing))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            },
+            TimeSpan.FromSeconds(30),
+            "every node has every member in its ring");
+
+    private async Task<bool> IsOutOfRingEverywhereAsync(string member, string[] observers)
+    {
+        foreach (string observer in observers)
+        {
+            ClusterView? view = await cluster.Nodes[observer].GetFromJsonAsync<ClusterView>("/cluster", Token);
+            MemberView seen = view!.Members.Single(m => m.Name == member);
+            if (seen.InRing || seen.State != "down")
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan within, string what)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (stopwatch.Elapsed > within)
+            {
+                Assert.Fail($"Waited {within.TotalSeconds} s in vain until {what}.");
+            }
+
+            await Task.Delay(100, Token);
+        }
+    }
+
+    private sealed record ClusterView(string Name, MemberView[] Members);
+
+    private sealed record MemberView(string Name, string State, bool InRing, string? LastError);
+}
