@@ -35,9 +35,7 @@ internal static partial class CacheEndpoints
 
         LocalNode node = context.RequestServices.GetRequiredService<LocalNode>();
         string rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.ToString();
-        string prefix = forPeer ? PeerProtocol.PeerPrefix : PeerProtocol.CachePrefix;
-
-        if (!CacheRequestPath.TryParse(rawTarget, prefix, out CacheRequestPath path, out string error))
+        if (!CacheRequestPath.TryParse(rawTarget, out CacheRequestPath path, out string error))
         {
             await ProblemAsync(context, StatusCodes.Status400BadRequest, "Invalid key", error);
             return;

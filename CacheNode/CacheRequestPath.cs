@@ -7,7 +7,7 @@ namespace AspireCache.Node;
 /// </remarks>
 internal readonly record struct CacheRequestPath(string Group, string Key)
 {
-    public static bool TryParse(string rawTarget, string prefix, out CacheRequestPath path, out string error)
+    public static bool TryParse(string rawTarget, out CacheRequestPath path, out string error)
     {
         path = default;
         ReadOnlySpan<char> target = rawTarget;
@@ -17,13 +17,16 @@ internal readonly record struct CacheRequestPath(string Group, string Key)
             target = target[..query];
         }
 
-        if (!target.StartsWith(prefix, StringComparison.Ordinal))
+        // Routing already matched the first segment (/cache or /_peer, in any case or escaping);
+        // what follows it is the group and the key.
+        if (target.IsEmpty || target[0] != '/')
         {
-            error = $"The path must start with {prefix}.";
+            error = "The request target must be a path (origin form).";
             return false;
         }
 
-        target = target[prefix.Length..];
+        int afterPrefix = target[1..].IndexOf('/');
+        target = afterPrefix < 0 ? [] : target[(afterPrefix + 2)..];
         int slash = target.IndexOf('/');
         ReadOnlySpan<char> rawGroup = slash < 0 ? target : target[..slash];
         ReadOnlySpan<char> rawKey = slash < 0 ? [] : target[(slash + 1)..];

@@ -9,9 +9,6 @@ internal static class PeerProtocol
     /// <summary>The name of the HttpClient that loads from the groups' sources.</summary>
     public const string SourceClientName = "aspirecache-source";
 
-    /// <summary>Clients' path: <c>/cache/{group}/{key}</c>.</summary>
-    public const string CachePrefix = "/cache/";
-
     /// <summary>Peers' path: <c>/_peer/{group}/{key}</c>; never forwarded again.</summary>
     public const string PeerPrefix = "/_peer/";
 

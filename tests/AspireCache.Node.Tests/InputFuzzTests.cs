@@ -115,6 +115,36 @@ public sealed class InputFuzzTests(CacheNodeFactory node) : IClassFixture<CacheN
         }
     }
 
+    [Theory]
+    [InlineData("/CACHE/demo/ok")]
+    [InlineData("/c%61che/demo/ok")]
+    public async Task Get_WithThePrefixInAnotherCaseOrEscaped_IsServedLikeTheCanonicalPath(string target)
+    {
+        CancellationToken cancellationToken = TestContext.Current.CancellationToken;
+        using var client = new HttpClient();
+
+        using HttpResponseMessage response = await client.GetAsync(ExactUri(node.BaseAddress, target), cancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("POST", "/cache/demo/ok", 405)]
+    [InlineData("DELETE", "/_peer/demo/ok", 405)]
+    [InlineData("GET", "/cache//ok", 404)]
+    [InlineData("GET", "/nowhere", 404)]
+    public async Task RoutingErrors_AreProblemDetailsToo(string method, string target, int status)
+    {
+        CancellationToken cancellationToken = TestContext.Current.CancellationToken;
+        using var client = new HttpClient();
+        using var request = new HttpRequestMessage(new HttpMethod(method), ExactUri(node.BaseAddress, target));
+
+        using HttpResponseMessage response = await client.SendAsync(request, cancellationToken);
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal(ProblemJson, response.Content.Headers.ContentType?.MediaType);
+    }
+
     [Fact]
     public async Task Get_WithAHundredKilobyteHeader_IsRefusedByKestrelWith431()
     {
