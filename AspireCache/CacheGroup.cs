@@ -20,6 +20,7 @@ public sealed class CacheGroup : IDisposable
     // that is waiting on another peer: two nodes whose rings disagree would otherwise wait on each other.
     private readonly SingleFlight<string, CacheResult> _peerFetches = new(StringComparer.Ordinal);
     private readonly SingleFlight<string, CacheResult> _loads = new(StringComparer.Ordinal);
+    private readonly RecentFailures _recentFailures;
 
     /// <summary>Creates a group.</summary>
     /// <param name="name">The group's name, unique in the cluster; it tags the group's metrics.</param>
@@ -40,6 +41,7 @@ public sealed class CacheGroup : IDisposable
         Store = new LruStore(options.CapacityBytes);
         _loader = loader;
         _peers = peers ?? NoPeers.Instance;
+        _recentFailures = new RecentFailures(options.FailureBackoff, options.TimeProvider);
         CacheMetrics.Register(this);
     }
 
@@ -240,6 +242,9 @@ public sealed class CacheGroup : IDisposable
             return new CacheResult(cached, CacheSource.Hit);
         }
 
+        // A key whose load just failed gets that failure again until its backoff has passed.
+        _recentFailures.ThrowIfRecent(key);
+
         using Activity? activity = CacheTracing.Start(CacheTracing.LoadSpan, this, key);
         long started = Stopwatch.GetTimestamp();
         ReadOnlyMemory<byte> value;
@@ -252,6 +257,7 @@ public sealed class CacheGroup : IDisposable
             Interlocked.Increment(ref Stats.LoadErrorsCount);
             RecordLoad(started, "error");
             CacheTracing.Failed(activity, ex);
+            _recentFailures.Remember(key, ex);
             throw;
         }
 

@@ -18,6 +18,9 @@ public sealed class CacheGroupSettings
     /// <summary>How long a load from the source may take before every waiting caller gets a timeout. Default 10 s.</summary>
     public TimeSpan LoadTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long after a failed load the key's source is left alone; callers get the same failure meanwhile. Default 500 ms.</summary>
+    public TimeSpan FailureBackoff { get; set; } = CacheGroupOptions.DefaultFailureBackoff;
+
     /// <summary>Whether spans may carry this group's keys in clear; otherwise only a hash. Default false.</summary>
     public bool RecordKeys { get; set; }
 
@@ -28,5 +31,6 @@ public sealed class CacheGroupSettings
         MaxKeyBytes = MaxKeyBytes,
         NodeName = nodeName,
         RecordKeys = RecordKeys,
+        FailureBackoff = FailureBackoff,
     };
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using AspireCache;
 
 namespace AspireCache.IntegrationTests;
 
@@ -91,8 +92,7 @@ public sealed class ClusterTests(ClusterFixture cluster) : IClassFixture<Cluster
     [Fact]
     public async Task AFailingKey_Gives502ProblemDetails_AndIsNotCached()
     {
-        string key = FreshKey("error-");
-        key = "error-" + key;
+        string key = "error-" + FreshKey("failing");
 
         foreach (HttpClient node in cluster.Nodes.Values)
         {
@@ -105,8 +105,14 @@ public sealed class ClusterTests(ClusterFixture cluster) : IClassFixture<Cluster
             Assert.Equal(502, problem.RootElement.GetProperty("status").GetInt32());
             Assert.False(string.IsNullOrWhiteSpace(problem.RootElement.GetProperty("detail").GetString()));
 
-            // Every request reaches the backend again, exactly once: no cached failure, no retry storm.
+            // Exactly one backend call: the owner's, never a second one from a node whose peer failed.
             Assert.Equal(before + 1, await cluster.BackendCallsAsync(key, Token));
+
+            // Within the failure backoff the owner answers from memory; after it, the backend is asked again.
+            using HttpResponseMessage soon = await node.GetAsync(CachePath(key), Token);
+            Assert.Equal(HttpStatusCode.BadGateway, soon.StatusCode);
+            Assert.Equal(before + 1, await cluster.BackendCallsAsync(key, Token));
+            await Task.Delay(CacheGroupOptions.DefaultFailureBackoff + TimeSpan.FromMilliseconds(100), Token);
         }
     }
 

@@ -141,6 +141,7 @@ public sealed class FailureTests(FailureFixture cluster) : IClassFixture<Failure
 
         HttpResponseMessage[] responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => nodes[i % nodes.Length].GetAsync(CachePath(key), Token)));
         long callsAfterFirstWave = await cluster.BackendCallsAsync(key, Token);
+        await Task.Delay(CacheGroupOptions.DefaultFailureBackoff + TimeSpan.FromMilliseconds(100), Token);
         using HttpResponseMessage again = await nodes[0].GetAsync(CachePath(key), Token);
 
         Assert.All(responses, response =>

@@ -32,23 +32,48 @@ public class CacheGroupTests
     }
 
     [Fact]
-    public async Task GetAsync_WhenTheLoaderThrows_ThrowsAndCachesNothing()
+    public async Task GetAsync_WhenTheLoaderThrows_ThrowsAndCachesNothing_AndRetriesAfterTheBackoff()
     {
         int loads = 0;
-        using var group = new CacheGroup(UniqueName(), (key, _) =>
-        {
-            loads++;
-            return loads == 1
-                ? throw new InvalidOperationException("backend failed")
-                : ValueTask.FromResult<ReadOnlyMemory<byte>>(new byte[] { 9 });
-        });
+        var clock = new ManualClock();
+        using var group = new CacheGroup(
+            UniqueName(),
+            (key, _) =>
+            {
+                loads++;
+                return loads == 1
+                    ? throw new InvalidOperationException("backend failed")
+                    : ValueTask.FromResult<ReadOnlyMemory<byte>>(new byte[] { 9 });
+            },
+            new CacheGroupOptions { FailureBackoff = TimeSpan.FromSeconds(1), TimeProvider = clock });
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(async () => await group.GetAsync("k", TestToken));
+        clock.Advance(TimeSpan.FromMilliseconds(900));
+        var withinBackoff = await Assert.ThrowsAsync<InvalidOperationException>(async () => await group.GetAsync("k", TestToken));
+        Assert.Equal(1, loads);
+        clock.Advance(TimeSpan.FromMilliseconds(200));
         CacheResult retry = await group.GetAsync("k", TestToken);
 
         Assert.Equal("backend failed", error.Message);
+        Assert.Same(error, withinBackoff);
         Assert.Equal(CacheSource.Load, retry.Source);
         Assert.Equal([9], retry.Value.ToArray());
+        Assert.Equal(2, loads);
+        Assert.Equal(1, group.Stats.LoadErrors);
+    }
+
+    [Fact]
+    public async Task GetAsync_WithoutABackoff_RetriesAFailedKeyAtOnce()
+    {
+        int loads = 0;
+        using var group = new CacheGroup(
+            UniqueName(),
+            (key, _) => ++loads == 1 ? throw new InvalidOperationException("once") : ValueTask.FromResult<ReadOnlyMemory<byte>>(new byte[1]),
+            new CacheGroupOptions { FailureBackoff = TimeSpan.Zero });
+
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await group.GetAsync("k", TestToken));
+        await group.GetAsync("k", TestToken);
+
         Assert.Equal(2, loads);
     }
 
