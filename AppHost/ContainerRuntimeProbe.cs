@@ -60,7 +60,8 @@ internal static class ContainerRuntimeProbe
                 return $"no answer within {Patience.TotalSeconds} s";
             }
 
-            string firstLine = error.Result.Split('\n', 2)[0].Trim();
+            // A child of the CLI could hold stderr open; the verdict does not wait for it.
+            string firstLine = error.Wait(Patience) ? error.Result.Split('\n', 2)[0].Trim() : string.Empty;
             return process.ExitCode == 0 ? null : $"exit code {process.ExitCode} {firstLine}";
         }
         catch (Win32Exception)

@@ -66,8 +66,8 @@ public sealed class CacheGroup : IDisposable
     /// <summary>Gets a key's value for a client: from the store, from the owner peer, or from the loader.</summary>
     /// <param name="key">A non-empty key of at most <see cref="MaxKeyBytes"/> UTF-8 bytes.</param>
     /// <param name="cancellationToken">Stops this caller's wait; a fetch or load shared with others goes on.</param>
-    /// <exception cref="InvalidCacheKeyException">The key is empty, too long or not valid UTF-16.</exception>
-    /// <exception cref="Exception">Whatever the loader threw; a failure is never cached.</exception>
+    /// <exception cref="InvalidCacheKeyException">The key is empty, '.' or '..', too long, or not valid UTF-16.</exception>
+    /// <exception cref="Exception">Whatever the loader threw; a failure is not cached, though for the group's failure backoff the same failure is handed out again.</exception>
     public ValueTask<CacheResult> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         ValidateKey(key);
@@ -111,6 +111,12 @@ public sealed class CacheGroup : IDisposable
         if (string.IsNullOrEmpty(key))
         {
             throw new InvalidCacheKeyException("A cache key must not be empty.");
+        }
+
+        if (key is "." or "..")
+        {
+            // URLs resolve these as path segments, so no peer or source could be asked for them.
+            throw new InvalidCacheKeyException("'.' and '..' cannot be cache keys: a URL path cannot carry them as a segment.");
         }
 
         // UTF-8 takes at least one byte per UTF-16 char and at most three, so most keys need no counting;
@@ -300,7 +306,7 @@ public sealed class CacheGroup : IDisposable
             CacheMetrics.GetDuration.Record(
                 Stopwatch.GetElapsedTime(started).TotalSeconds,
                 new KeyValuePair<string, object?>(CacheMetrics.GroupTag, Name),
-                new KeyValuePair<string, object?>(CacheMetrics.ResultTag, CacheMetrics.SourceName(source)));
+                new KeyValuePair<string, object?>(CacheMetrics.ResultTag, CacheSourceNames.NameOf(source)));
         }
     }
 

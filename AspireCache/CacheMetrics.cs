@@ -99,12 +99,4 @@ internal static class CacheMetrics
 
         return measurements;
     }
-
-    /// <summary>The tag value for how a get was served.</summary>
-    public static string SourceName(CacheSource source) => source switch
-    {
-        CacheSource.Hit => "hit",
-        CacheSource.Peer => "peer",
-        _ => "load",
-    };
 }

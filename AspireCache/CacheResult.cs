@@ -17,3 +17,15 @@ public enum CacheSource
 /// <param name="Value">The stored bytes themselves: never change them.</param>
 /// <param name="Source">How the get was served.</param>
 public readonly record struct CacheResult(ReadOnlyMemory<byte> Value, CacheSource Source);
+
+/// <summary>The names of <see cref="CacheSource"/> values on the wire and in telemetry.</summary>
+public static class CacheSourceNames
+{
+    /// <summary>"hit", "peer" or "load": the <c>X-Cache-Result</c> header's value and the <c>aspirecache.result</c> tag's.</summary>
+    public static string NameOf(CacheSource source) => source switch
+    {
+        CacheSource.Hit => "hit",
+        CacheSource.Peer => "peer",
+        _ => "load",
+    };
+}

@@ -49,7 +49,7 @@ internal static class CacheTracing
             return;
         }
 
-        activity.SetTag(CacheMetrics.ResultTag, CacheMetrics.SourceName(source));
+        activity.SetTag(CacheMetrics.ResultTag, CacheSourceNames.NameOf(source));
         if (owner is not null)
         {
             activity.SetTag(OwnerTag, owner);

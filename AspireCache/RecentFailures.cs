@@ -47,7 +47,8 @@ internal sealed class RecentFailures(TimeSpan backoff, TimeProvider time)
     /// <summary>Throws the key's remembered failure if its backoff has not passed.</summary>
     public void ThrowIfRecent(string key)
     {
-        if (_failures.IsEmpty || !_failures.TryGetValue(key, out Failure? failure))
+        // TryGetValue reads without locks; IsEmpty would take every lock when the table is empty.
+        if (!_failures.TryGetValue(key, out Failure? failure))
         {
             return;
         }

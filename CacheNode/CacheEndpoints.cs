@@ -74,7 +74,7 @@ internal static partial class CacheEndpoints
         HttpResponse response = context.Response;
         response.ContentType = "application/octet-stream";
         response.ContentLength = result.Value.Length;
-        response.Headers[PeerProtocol.ResultHeader] = ResultName(result.Source);
+        response.Headers[PeerProtocol.ResultHeader] = CacheSourceNames.NameOf(result.Source);
         response.Headers[PeerProtocol.OwnerHeader] = node.Picker.OwnerOf(path.Key);
         await response.BodyWriter.WriteAsync(result.Value, context.RequestAborted);
     }
@@ -125,13 +125,6 @@ internal static partial class CacheEndpoints
             members,
             [.. node.Groups.Values.Select(g => new GroupView(g.Name, g.Store.Count, g.Store.Bytes, g.Store.CapacityBytes))]);
     }
-
-    private static string ResultName(CacheSource source) => source switch
-    {
-        CacheSource.Hit => "hit",
-        CacheSource.Peer => "peer",
-        _ => "load",
-    };
 
     private static Task ProblemAsync(HttpContext context, int status, string title, string detail) =>
         Results.Problem(statusCode: status, title: title, detail: detail).ExecuteAsync(context);

@@ -23,7 +23,7 @@ internal static class CacheNodeServiceCollectionExtensions
             .RemoveAllResilienceHandlers()
             .ConfigureHttpClient((services, client) =>
             {
-                client.Timeout = services.GetRequiredService<IOptions<CacheNodeOptions>>().Value.PeerTimeout;
+                client.Timeout = Timeout.InfiniteTimeSpan; // Each fetch has PeerTimeout, for headers and body alike.
                 client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", services.GetRequiredService<PeerSecret>().HeaderValue);
             });
         builder.Services.AddHttpClient(PeerProber.ClientName)

@@ -27,6 +27,15 @@ internal readonly record struct CacheRequestPath(string Group, string Key)
 
         int afterPrefix = target[1..].IndexOf('/');
         target = afterPrefix < 0 ? [] : target[(afterPrefix + 2)..];
+        foreach (Range segment in target.Split('/'))
+        {
+            if (target[segment] is "." or "..")
+            {
+                error = "The path has a '.' or '..' segment; percent-encode a key that contains '/'.";
+                return false;
+            }
+        }
+
         int slash = target.IndexOf('/');
         ReadOnlySpan<char> rawGroup = slash < 0 ? target : target[..slash];
         ReadOnlySpan<char> rawKey = slash < 0 ? [] : target[(slash + 1)..];

@@ -33,9 +33,11 @@ internal sealed class HttpSourceLoader(string group, CacheGroupSettings settings
             throw new CacheSourceException(
                 $"The source {settings.SourceService} of group '{group}' did not answer within {settings.LoadTimeout.TotalSeconds:0.###} s.", isTimeout: true, ex);
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is not CacheSourceException && !cancellationToken.IsCancellationRequested)
         {
-            throw new CacheSourceException($"The source {settings.SourceService} of group '{group}' could not be reached: {ex.Message}", isTimeout: false, ex);
+            // Any other failure (unreachable, refused, service discovery) is the source's too. The cause
+            // stays on the exception for logs; the message, which clients see, names no address.
+            throw new CacheSourceException($"The source {settings.SourceService} of group '{group}' could not be reached ({ex.GetType().Name}).", isTimeout: false, ex);
         }
     }
 }

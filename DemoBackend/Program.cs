@@ -19,8 +19,10 @@ app.MapDefaultEndpoints();
 // The key is read from the raw path (see CacheKeyPath), so that an escaped '/' or '%' in a key survives.
 app.MapGet("/data/{**key}", async (HttpContext context, IOptionsMonitor<DemoBackendOptions> options, CallStats stats, CancellationToken cancellationToken) =>
 {
+    // Whatever routing matched as the first segment (/data, /DATA, /d%61ta), the key is what follows it.
     string rawPath = context.Features.Get<IHttpRequestFeature>()!.RawTarget.Split('?')[0];
-    if (!CacheKeyPath.TryDecode(rawPath.AsSpan("/data/".Length), out string? key) || key.Length == 0)
+    int keyStart = rawPath.IndexOf('/', 1);
+    if (keyStart < 0 || !CacheKeyPath.TryDecode(rawPath.AsSpan(keyStart + 1), out string? key) || key.Length == 0)
     {
         return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid key", detail: "The key must be a non-empty, percent-encoded UTF-8 path segment.");
     }

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -81,9 +83,21 @@ public static class ServiceDefaultsExtensions
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(activitySources)
                 .AddAspNetCoreInstrumentation(aspNetCore =>
+                {
                     // Probes and scrapes would drown the traces people look for.
-                    aspNetCore.Filter = context => !IsInfrastructurePath(context.Request.Path))
-                .AddHttpClientInstrumentation());
+                    aspNetCore.Filter = context => !IsInfrastructurePath(context.Request.Path);
+
+                    // Paths carry cache keys, which can be personal data: spans keep the route instead
+                    // (known once routing has run, so at the response).
+                    aspNetCore.EnrichWithHttpResponse = (activity, response) =>
+                        activity.SetTag("url.path", (response.HttpContext.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(unrouted)");
+                })
+                .AddHttpClientInstrumentation(httpClient =>
+                {
+                    httpClient.FilterHttpRequestMessage = request => request.RequestUri is null || !IsInfrastructurePath(request.RequestUri.AbsolutePath);
+                    httpClient.EnrichWithHttpRequestMessage = (activity, request) =>
+                        activity.SetTag("url.full", request.RequestUri is { } uri ? $"{uri.Scheme}://{uri.Authority}/(path redacted)" : null);
+                }));
 
         // The OTLP exporter is added only where the orchestrator (or the operator) names a collector.
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))

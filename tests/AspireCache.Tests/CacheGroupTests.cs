@@ -147,6 +147,16 @@ public class CacheGroupTests
         Assert.Contains("at most 250 UTF-8 bytes", tooLong.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(".")]
+    [InlineData("..")]
+    public void GetAsync_DotSegmentKeys_AreRejected(string key)
+    {
+        using var group = new CacheGroup(UniqueName(), (k, _) => ValueTask.FromResult<ReadOnlyMemory<byte>>(new byte[1]));
+
+        Assert.Throws<InvalidCacheKeyException>(() => group.GetAsync(key, TestToken));
+    }
+
     [Fact]
     public void GetAsync_UnpairedSurrogate_IsRejected()
     {
