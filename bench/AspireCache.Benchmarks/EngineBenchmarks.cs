@@ -28,17 +28,7 @@ public class EngineBenchmarks
         _flights = new SingleFlight<string, int>();
     }
 
-    private string NextKey()
-    {
-        int i = _next + 1;
-        if (i == _keys.Length)
-        {
-            i = 0;
-        }
-
-        _next = i;
-        return _keys[i];
-    }
+    private string NextKey() => Workload.Next(ref _next);
 
     [Benchmark]
     public bool LruStore_Add_EvictingOne() => _fullStore.Add(NextKey(), Workload.Value);

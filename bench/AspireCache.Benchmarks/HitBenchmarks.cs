@@ -39,17 +39,7 @@ public class HitBenchmarks
         _group.Dispose();
     }
 
-    private string NextKey()
-    {
-        int i = _next + 1;
-        if (i == _keys.Length)
-        {
-            i = 0;
-        }
-
-        _next = i;
-        return _keys[i];
-    }
+    private string NextKey() => Workload.Next(ref _next);
 
     [Benchmark(Baseline = true)]
     public int MemoryCache_TryGetValue() =>

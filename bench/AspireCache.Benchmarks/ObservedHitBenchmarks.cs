@@ -47,9 +47,7 @@ public class ObservedHitBenchmarks
     [Benchmark]
     public int CacheGroup_GetAsync_Hit_WhileObserved()
     {
-        int i = _next + 1 == _keys.Length ? 0 : _next + 1;
-        _next = i;
-        ValueTask<CacheResult> get = _group.GetAsync(_keys[i]);
+        ValueTask<CacheResult> get = _group.GetAsync(Workload.Next(ref _next));
         return get.IsCompletedSuccessfully ? get.Result.Value.Length : -1;
     }
 }

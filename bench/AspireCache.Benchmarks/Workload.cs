@@ -13,4 +13,11 @@ internal static class Workload
 
     /// <summary>A store big enough for every key, so that every read is a hit.</summary>
     public static long RoomyCapacity => KeyCount * LruStore.SizeOf(Keys[0], Value) * 2;
+
+    /// <summary>The key after the one at <paramref name="cursor"/>, in turn: every key once before any key twice.</summary>
+    public static string Next(ref int cursor)
+    {
+        cursor = cursor + 1 == KeyCount ? 0 : cursor + 1;
+        return Keys[cursor];
+    }
 }
