@@ -17,6 +17,14 @@ internal sealed class CacheNodeOptionsValidator : IValidateOptions<CacheNodeOpti
             failures.Add($"Cache:Members must include this node's own name '{options.NodeName}'; it has [{string.Join(", ", options.Members)}].");
         }
 
+        foreach (string member in options.Members)
+        {
+            if (Uri.CheckHostName(member) != UriHostNameType.Dns)
+            {
+                failures.Add($"Cache:Members has '{member}', which is not a service name (letters, digits, '-' and '.'): members are resolved as http://<name>.");
+            }
+        }
+
         if (options.PeerSecret.Length < 16)
         {
             failures.Add("Cache:PeerSecret must be set to a shared random value of at least 16 characters (e.g. `openssl rand -hex 32`); peers authenticate with it.");

@@ -28,14 +28,14 @@ internal sealed partial class HttpCachePeer(string name, IHttpClientFactory clie
             if (response.IsSuccessStatusCode)
             {
                 byte[] value = await response.Content.ReadAsByteArrayAsync(deadline.Token).ConfigureAwait(false);
-                health.ReportSuccess(Name);
+                health.ReportSuccess(Name, PeerSignal.Fetch);
                 return value;
             }
 
             if (response.Headers.Contains(PeerProtocol.SourceErrorHeader))
             {
                 // The peer is fine; its data source is not.
-                health.ReportSuccess(Name);
+                health.ReportSuccess(Name, PeerSignal.Fetch);
                 throw new CacheSourceException(
                     $"The owner {Name} reported that the data source failed ({(int)response.StatusCode}).",
                     isTimeout: response.StatusCode == HttpStatusCode.GatewayTimeout);
@@ -45,24 +45,24 @@ internal sealed partial class HttpCachePeer(string name, IHttpClientFactory clie
             {
                 // The peer answered, and refused this request (its key limit or groups differ from
                 // ours): that says nothing against the peer, and must not let a client eject it.
-                health.ReportSuccess(Name);
+                health.ReportSuccess(Name, PeerSignal.Fetch);
             }
             else
             {
-                health.ReportFailure(Name, $"answered {(int)response.StatusCode}", timedOut: false);
+                health.ReportFailure(Name, PeerSignal.Fetch, $"answered {(int)response.StatusCode}", timedOut: false);
             }
 
             throw new PeerFailedException($"Peer {Name} answered {(int)response.StatusCode}.");
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            health.ReportFailure(Name, $"no answer within {timeout.TotalMilliseconds:0} ms", timedOut: true);
+            health.ReportFailure(Name, PeerSignal.Fetch, $"no answer within {timeout.TotalMilliseconds:0} ms", timedOut: true);
             LogPeerFailed(logger, Name, group, "timeout", $"no answer within {timeout.TotalMilliseconds:0} ms");
             throw new PeerFailedException($"Peer {Name} did not answer within {timeout.TotalMilliseconds:0} ms.");
         }
         catch (HttpRequestException ex)
         {
-            health.ReportFailure(Name, $"unreachable: {ex.Message}", timedOut: false);
+            health.ReportFailure(Name, PeerSignal.Fetch, $"unreachable: {ex.Message}", timedOut: false);
             LogPeerFailed(logger, Name, group, ex.GetType().Name, ex.Message);
             throw;
         }

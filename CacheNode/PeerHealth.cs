@@ -4,9 +4,13 @@ namespace AspireCache.Node;
 
 /// <summary>
 /// Tracks whether each peer answers, from peer fetches and health probes, and keeps the ring to the
-/// peers that do: a peer that fails <c>FailuresToEject</c> times in a row leaves the ring, and one that
-/// then answers <c>SuccessesToRejoin</c> probes in a row comes back.
+/// peers that do: a peer whose fetches or whose probes fail <c>FailuresToEject</c> times in a row leaves
+/// the ring, and one that then answers <c>SuccessesToRejoin</c> probes in a row comes back.
 /// </summary>
+/// <remarks>
+/// Fetches and probes are counted apart: a peer whose <c>/alive</c> answers while its peer API hangs
+/// must still be ejected, so a probe's success does not wipe out failed fetches.
+/// </remarks>
 internal sealed partial class PeerHealth
 {
     private readonly Dictionary<string, Peer> _peers;
@@ -44,7 +48,7 @@ internal sealed partial class PeerHealth
         }
     }
 
-    public void ReportSuccess(string peer)
+    public void ReportSuccess(string peer, PeerSignal signal)
     {
         lock (_lock)
         {
@@ -53,22 +57,23 @@ internal sealed partial class PeerHealth
                 return;
             }
 
-            state.Failures = 0;
-            state.Successes++;
-            if (state.State == MemberState.Suspect || (state.State == MemberState.Down && state.Successes >= _successesToRejoin))
+            state.Failures[(int)signal] = 0;
+            if (state.State == MemberState.Suspect && state.Failures.All(count => count == 0))
             {
-                bool rejoins = state.State == MemberState.Down;
                 Move(state, MemberState.Up);
-                if (rejoins)
-                {
-                    LogRejoined(_logger, peer);
-                    UpdateRing();
-                }
+            }
+            else if (state.State == MemberState.Down && signal == PeerSignal.Probe && ++state.ProbeSuccesses >= _successesToRejoin)
+            {
+                // A fresh start: the fetch failures that ejected it are history.
+                Array.Clear(state.Failures);
+                Move(state, MemberState.Up);
+                LogRejoined(_logger, peer);
+                UpdateRing();
             }
         }
     }
 
-    public void ReportFailure(string peer, string error, bool timedOut)
+    public void ReportFailure(string peer, PeerSignal signal, string error, bool timedOut)
     {
         lock (_lock)
         {
@@ -77,8 +82,8 @@ internal sealed partial class PeerHealth
                 return;
             }
 
-            state.Successes = 0;
-            state.Failures++;
+            int failures = ++state.Failures[(int)signal];
+            state.ProbeSuccesses = 0;
             state.LastError = error;
             if (timedOut)
             {
@@ -90,11 +95,11 @@ internal sealed partial class PeerHealth
                 Move(state, MemberState.Suspect);
             }
 
-            if (state.State == MemberState.Suspect && state.Failures >= _failuresToEject)
+            if (state.State == MemberState.Suspect && failures >= _failuresToEject)
             {
                 Move(state, MemberState.Down);
                 state.Ejections++;
-                LogEjected(_logger, peer, state.Failures, error);
+                LogEjected(_logger, peer, failures, error);
                 UpdateRing();
             }
         }
@@ -131,14 +136,25 @@ internal sealed partial class PeerHealth
 
         public string? LastError { get; set; }
 
-        public int Failures { get; set; }
+        /// <summary>Failures in a row, by <see cref="PeerSignal"/>.</summary>
+        public int[] Failures { get; } = new int[2];
 
-        public int Successes { get; set; }
+        public int ProbeSuccesses { get; set; }
 
         public long Ejections { get; set; }
 
         public long Timeouts { get; set; }
     }
+}
+
+/// <summary>Where a verdict on a peer comes from.</summary>
+internal enum PeerSignal
+{
+    /// <summary>A fetch through the peer API.</summary>
+    Fetch,
+
+    /// <summary>A probe of the peer's liveness endpoint.</summary>
+    Probe,
 }
 
 /// <summary>A member's state, since when, and the last error seen from it.</summary>

@@ -26,11 +26,11 @@ internal sealed class PeerProber(LocalNode node, IHttpClientFactory clients, IOp
             using HttpResponseMessage response = await client.GetAsync(new Uri($"http://{peer}/alive"), stoppingToken);
             if (response.IsSuccessStatusCode)
             {
-                node.Health.ReportSuccess(peer);
+                node.Health.ReportSuccess(peer, PeerSignal.Probe);
             }
             else
             {
-                node.Health.ReportFailure(peer, $"probe answered {(int)response.StatusCode}", timedOut: false);
+                node.Health.ReportFailure(peer, PeerSignal.Probe, $"probe answered {(int)response.StatusCode}", timedOut: false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -39,11 +39,11 @@ internal sealed class PeerProber(LocalNode node, IHttpClientFactory clients, IOp
         }
         catch (TaskCanceledException)
         {
-            node.Health.ReportFailure(peer, $"probe timed out after {options.Value.ProbeTimeout.TotalMilliseconds:0} ms", timedOut: true);
+            node.Health.ReportFailure(peer, PeerSignal.Probe, $"probe timed out after {options.Value.ProbeTimeout.TotalMilliseconds:0} ms", timedOut: true);
         }
         catch (Exception ex)
         {
-            node.Health.ReportFailure(peer, $"probe failed: {ex.GetType().Name}: {ex.Message}", timedOut: false);
+            node.Health.ReportFailure(peer, PeerSignal.Probe, $"probe failed: {ex.GetType().Name}: {ex.Message}", timedOut: false);
         }
     }
 #pragma warning restore CA1031
