@@ -43,16 +43,12 @@ public static class ObservabilityExtensions
 
         TimeSpan scrapeInterval = ScrapeInterval(builder);
         string why = "Observability:Mode=executable";
-        string? runtime = mode == "executable" ? null : ContainerRuntimeProbe.FindRunning(builder.Configuration, out why);
-        if (runtime is not null)
+
+        // "containers" trusts the operator (Aspire reports a missing runtime itself); "auto" asks first.
+        if (mode == "containers" || (mode == "auto" && ContainerRuntimeProbe.FindRunning(builder.Configuration, out why) is not null))
         {
             builder.AddGrafanaContainer(builder.AddPrometheusContainer(jobs, scrapeInterval));
             return;
-        }
-
-        if (mode == "containers")
-        {
-            throw new InvalidOperationException($"Observability:Mode=containers, but no container runtime answered ({why}).");
         }
 
         LogAtStart(builder, builder.AddPrometheusExecutable(jobs, scrapeInterval) is null

@@ -72,4 +72,30 @@ public sealed class AppModelTests
 
         Assert.DoesNotContain(builder.Resources, r => r.Name is "prometheus" or "grafana");
     }
+
+    [Fact]
+    public async Task WithContainers_PrometheusScrapesEveryNode_AndGrafanaGetsTheDashboards()
+    {
+        // Only the model: this machine runs no containers, so nothing is started.
+        await using IDistributedApplicationTestingBuilder builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            ["NodeCount=3", "Observability:Mode=containers"], Token);
+
+        ContainerResource prometheus = Assert.Single(builder.Resources.OfType<ContainerResource>(), r => r.Name == "prometheus");
+        Assert.Equal("prom/prometheus", Assert.Single(prometheus.Annotations.OfType<ContainerImageAnnotation>()).Image);
+        Assert.Single(prometheus.Annotations.OfType<ContainerFileSystemCallbackAnnotation>(), files => files.DestinationPath == "/etc/prometheus");
+        Assert.Equal(
+            ["cache-0", "cache-1", "cache-2", "demobackend"],
+            prometheus.Annotations.OfType<WaitAnnotation>().Select(w => w.Resource.Name).Order());
+
+        ContainerResource grafana = Assert.Single(builder.Resources.OfType<ContainerResource>(), r => r.Name == "grafana");
+        ContainerMountAnnotation[] mounts = [.. grafana.Annotations.OfType<ContainerMountAnnotation>()];
+        Assert.Equal(["/etc/grafana/provisioning", "/var/lib/grafana/dashboards"], mounts.Select(m => m.Target).Order());
+        Assert.All(mounts, mount => Assert.True(Directory.Exists(mount.Source), $"{mount.Source} does not exist"));
+
+        // The dashboard provider reads the folder the dashboards are mounted at.
+        string provider = File.ReadAllText(RepositoryFiles.PathOf("grafana", "provisioning", "dashboards", "aspirecache.yaml"));
+        Assert.Contains("path: /var/lib/grafana/dashboards", provider, StringComparison.Ordinal);
+        Assert.Contains(grafana.Annotations.OfType<WaitAnnotation>(), w => w.Resource == prometheus);
+        Assert.DoesNotContain(builder.Resources, r => r is ExecutableResource { Name: "prometheus" });
+    }
 }
