@@ -4,7 +4,7 @@ using Microsoft.Extensions.ServiceDiscovery;
 namespace AspireCache.Node;
 
 /// <summary>The node's HTTP API: <c>/cache</c> for clients, <c>/_peer</c> for other nodes, <c>/cluster</c> for people.</summary>
-internal static partial class CacheEndpoints
+internal static class CacheEndpoints
 {
     public static WebApplication MapCacheEndpoints(this WebApplication app)
     {
@@ -87,17 +87,12 @@ internal static partial class CacheEndpoints
             return true;
         }
 
-        // Logged without the offered value: a near miss of the secret is still most of the secret.
-        ILogger logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CacheEndpoints));
-        LogPeerRefused(logger, check, context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        context.RequestServices.GetRequiredService<PeerRefusalLog>().Refused(check, context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
         await (check == PeerCheck.Missing
             ? ProblemAsync(context, StatusCodes.Status401Unauthorized, "Peer secret required", "The peer API serves only the cluster's nodes; send the cluster's peer secret.")
             : ProblemAsync(context, StatusCodes.Status403Forbidden, "Wrong peer secret", "The peer secret does not match this cluster's."));
         return false;
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a peer request from {RemoteAddress}: secret {Check}.")]
-    private static partial void LogPeerRefused(ILogger logger, PeerCheck check, string remoteAddress);
 
     // Each member with the address this node resolves for it, so that operators (and a test) can check
     // that every name reaches the node of that name.

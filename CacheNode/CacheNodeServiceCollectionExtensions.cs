@@ -42,6 +42,7 @@ internal static class CacheNodeServiceCollectionExtensions
         builder.Services.AddSingleton<LocalNode>();
         builder.Services.AddHostedService<PeerProber>();
         builder.Services.AddSingleton<PeerFaults>();
+        builder.Services.AddSingleton<PeerRefusalLog>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(services => new PeerSecret(services.GetRequiredService<IOptions<CacheNodeOptions>>().Value.PeerSecret));
         builder.Services.AddProblemDetails();

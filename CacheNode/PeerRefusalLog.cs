@@ -1,0 +1,28 @@
+namespace AspireCache.Node;
+
+/// <summary>
+/// Logs refused peer requests at most once a second, with how many were refused in between, so that a
+/// stranger hammering the peer API cannot flood the logs (or the log exporter) with one line a request.
+/// </summary>
+internal sealed partial class PeerRefusalLog(ILogger<PeerRefusalLog> logger, TimeProvider time)
+{
+    private long _nextLineAt;
+    private long _suppressed;
+
+    public void Refused(PeerCheck check, string remoteAddress)
+    {
+        long now = time.GetTimestamp();
+        long next = Interlocked.Read(ref _nextLineAt);
+        if (now < next || Interlocked.CompareExchange(ref _nextLineAt, now + time.TimestampFrequency, next) != next)
+        {
+            Interlocked.Increment(ref _suppressed);
+            return;
+        }
+
+        // Never the offered value: a near miss of the secret is still most of the secret.
+        LogRefused(logger, remoteAddress, check, Interlocked.Exchange(ref _suppressed, 0));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a peer request from {RemoteAddress}: secret {Check} ({Suppressed} more refused since the last line).")]
+    private static partial void LogRefused(ILogger logger, string remoteAddress, PeerCheck check, long suppressed);
+}
