@@ -43,7 +43,7 @@ internal static class CacheMetrics
     {
         Counter("aspirecache.gets", "{get}", "Client gets.", s => s.Gets);
         Counter("aspirecache.hits", "{hit}", "Client gets answered from this node's store.", s => s.Hits);
-        Counter("aspirecache.misses", "{miss}", "Client gets not found in this node's store.", s => s.Misses);
+        Counter("aspirecache.misses", "{miss}", "Client gets not served from this node's store: served by the owner peer or a load, or failed.", s => s.Misses);
         Counter("aspirecache.singleflight.collapses", "{request}", "Requests that joined a peer fetch or load already under way.", s => s.Collapses);
         Counter("aspirecache.peer.requests", "{request}", "Requests from peers served by this node.", s => s.PeerRequests);
         Meter.CreateObservableCounter(
