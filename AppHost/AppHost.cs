@@ -7,6 +7,12 @@ int nodeCount = int.TryParse(builder.Configuration["NodeCount"], out int configu
 IResourceBuilder<ProjectResource> backend = builder.AddProject<Projects.DemoBackend>("demobackend")
     .WithHttpHealthCheck("/health");
 
+// How long the backend's slow- keys take (default 30 s); tests set it to sit between the peer and load timeouts.
+if (builder.Configuration["Demo:SlowDelay"] is { Length: > 0 } slowDelay)
+{
+    backend.WithEnvironment("DemoBackend__SlowDelay", slowDelay);
+}
+
 TimeSpan? loadTimeout = TimeSpan.TryParse(builder.Configuration["Demo:LoadTimeout"], System.Globalization.CultureInfo.InvariantCulture, out TimeSpan timeout)
     ? timeout
     : null;

@@ -5,10 +5,11 @@ namespace AspireCache;
 
 /// <summary>A named cache namespace: a byte-bounded store, a loader, and the peers that own the keys this node does not.</summary>
 /// <remarks>
-/// A get is answered from the local store when it can be. Otherwise the key's owner provides it: a peer,
-/// asked over the network, or this node, which calls the loader and keeps the value. Concurrent misses for
-/// one key share one peer fetch or one load. If the owner peer fails, this node loads the key itself, so a
-/// client never sees a peer's failure.
+/// A get is answered from the local store when it can be, or from the hot cache, which keeps copies of
+/// in-demand values that other nodes own. Otherwise the key's owner provides it: a peer, asked over the
+/// network, or this node, which calls the loader and keeps the value. Concurrent misses for one key share
+/// one peer fetch or one load. If the owner peer fails, this node loads the key itself, so a client never
+/// sees a peer's failure.
 /// </remarks>
 [DebuggerDisplay("{Name}: {Store.Count} entries, {Store.Bytes} bytes")]
 public sealed class CacheGroup : IDisposable
@@ -21,11 +22,15 @@ public sealed class CacheGroup : IDisposable
     private readonly SingleFlight<string, CacheResult> _peerFetches = new(StringComparer.Ordinal);
     private readonly SingleFlight<string, CacheResult> _loads = new(StringComparer.Ordinal);
     private readonly RecentFailures _recentFailures;
+    private readonly RecentFailures _notFound;
+    private readonly HotCache? _hot;
+    private readonly LoadSlots _loadSlots;
+    private readonly TimeProvider _time;
 
     /// <summary>Creates a group.</summary>
     /// <param name="name">The group's name, unique in the cluster; it tags the group's metrics.</param>
     /// <param name="loader">Loads a key that this node owns and does not hold.</param>
-    /// <param name="options">Capacity and key limits; defaults when null.</param>
+    /// <param name="options">Capacity, limits and timeouts; defaults when null.</param>
     /// <param name="peers">Picks the owner of a key; <see cref="NoPeers"/> when null.</param>
     public CacheGroup(string name, CacheLoader loader, CacheGroupOptions? options = null, IPeerPicker? peers = null)
     {
@@ -38,10 +43,17 @@ public sealed class CacheGroup : IDisposable
         MaxKeyBytes = options.MaxKeyBytes;
         NodeName = options.NodeName;
         RecordKeys = options.RecordKeys;
-        Store = new LruStore(options.CapacityBytes);
+        MaxValueBytes = options.MaxValueBytes;
+        LoadTimeout = options.LoadTimeout;
+        long hotBytes = (long)(options.CapacityBytes * options.HotCacheShare);
+        Store = new LruStore(options.CapacityBytes - hotBytes);
+        _hot = hotBytes > 0 ? new HotCache(hotBytes) : null;
         _loader = loader;
         _peers = peers ?? NoPeers.Instance;
-        _recentFailures = new RecentFailures(options.FailureBackoff, options.TimeProvider);
+        _time = options.TimeProvider;
+        _recentFailures = new RecentFailures(options.FailureBackoff, _time);
+        _notFound = new RecentFailures(options.NotFoundTtl, _time);
+        _loadSlots = new LoadSlots(options.MaxConcurrentLoads);
         CacheMetrics.Register(this);
     }
 
@@ -57,17 +69,35 @@ public sealed class CacheGroup : IDisposable
     /// <summary>Whether spans may carry keys in clear.</summary>
     public bool RecordKeys { get; }
 
+    /// <summary>The largest value accepted, in bytes.</summary>
+    public int MaxValueBytes { get; }
+
+    /// <summary>How long a load may take, waiting for a slot included.</summary>
+    public TimeSpan LoadTimeout { get; }
+
     /// <summary>The values this node owns and has loaded, or loaded because their owner failed.</summary>
     public LruStore Store { get; }
+
+    /// <summary>Copies of in-demand values that other nodes own; null when the group's hot share is zero.</summary>
+    public LruStore? HotStore => _hot?.Store;
+
+    /// <summary>Loads calling the source right now (at most the group's <see cref="CacheGroupOptions.MaxConcurrentLoads"/>).</summary>
+    public int ActiveLoads => _loadSlots.Active;
+
+    internal long LoadSlotsQueued => _loadSlots.Queued;
+
+    internal long LoadSlotsRejected => _loadSlots.Rejected;
 
     /// <summary>The group's running totals.</summary>
     public CacheGroupStats Stats { get; } = new();
 
-    /// <summary>Gets a key's value for a client: from the store, from the owner peer, or from the loader.</summary>
+    /// <summary>Gets a key's value for a client: from the store, the hot cache, the owner peer, or the loader.</summary>
     /// <param name="key">A non-empty key of at most <see cref="MaxKeyBytes"/> UTF-8 bytes.</param>
     /// <param name="cancellationToken">Stops this caller's wait; a fetch or load shared with others goes on.</param>
     /// <exception cref="InvalidCacheKeyException">The key is empty, '.' or '..', too long, or not valid UTF-16.</exception>
-    /// <exception cref="Exception">Whatever the loader threw; a failure is not cached, though for the group's failure backoff the same failure is handed out again.</exception>
+    /// <exception cref="CacheKeyNotFoundException">The source has no value for the key.</exception>
+    /// <exception cref="CacheSourceException">The source failed, took longer than <see cref="LoadTimeout"/>, or gave a value over <see cref="MaxValueBytes"/>.</exception>
+    /// <exception cref="Exception">Whatever else the loader threw; a failure is not cached, though for the group's failure backoff the same failure is handed out again.</exception>
     public ValueTask<CacheResult> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         ValidateKey(key);
@@ -78,8 +108,18 @@ public sealed class CacheGroup : IDisposable
         {
             Interlocked.Increment(ref Stats.HitsCount);
             RecordGet(started, CacheSource.Hit);
-            TraceHit(CacheTracing.GetSpan, key);
+            TraceHit(CacheTracing.GetSpan, key, CacheSource.Hit);
             return new ValueTask<CacheResult>(new CacheResult(value, CacheSource.Hit));
+        }
+
+        if (_hot is not null && _hot.Store.TryGet(key, out value))
+        {
+            // A hot hit is a hit: it was answered from this node's memory.
+            Interlocked.Increment(ref Stats.HitsCount);
+            Interlocked.Increment(ref Stats.HotHitsCount);
+            RecordGet(started, CacheSource.Hot);
+            TraceHit(CacheTracing.GetSpan, key, CacheSource.Hot);
+            return new ValueTask<CacheResult>(new CacheResult(value, CacheSource.Hot));
         }
 
         return GetMissAsync(key, started, cancellationToken);
@@ -98,7 +138,7 @@ public sealed class CacheGroup : IDisposable
 
         if (Store.TryGet(key, out ReadOnlyMemory<byte> value))
         {
-            TraceHit(CacheTracing.ServePeerSpan, key);
+            TraceHit(CacheTracing.ServePeerSpan, key, CacheSource.Hit);
             return new ValueTask<CacheResult>(new CacheResult(value, CacheSource.Hit));
         }
 
@@ -159,6 +199,7 @@ public sealed class CacheGroup : IDisposable
             string? owner;
             if (_peers.TryPickPeer(key, out ICachePeer? peer))
             {
+                _hot?.RecordDemand(key);
                 flight = _peerFetches.Run(key, (Group: this, Peer: peer), static (k, s) => s.Group.FetchFromPeerAsync(k, s.Peer));
                 owner = peer.Name;
             }
@@ -173,7 +214,13 @@ public sealed class CacheGroup : IDisposable
 
             // Counted by outcome, so that hits and misses agree with what callers were told: a value
             // that a flight found stored just before it started is a hit.
-            Interlocked.Increment(ref result.Source == CacheSource.Hit ? ref Stats.HitsCount : ref Stats.MissesCount);
+            bool hit = result.Source is CacheSource.Hit or CacheSource.Hot;
+            Interlocked.Increment(ref hit ? ref Stats.HitsCount : ref Stats.MissesCount);
+            if (result.Source == CacheSource.Hot)
+            {
+                Interlocked.Increment(ref Stats.HotHitsCount);
+            }
+
             RecordGet(started, result.Source);
             CacheTracing.Served(activity, result.Source, owner);
             return result;
@@ -206,17 +253,36 @@ public sealed class CacheGroup : IDisposable
 
     private async Task<CacheResult> FetchFromPeerAsync(string key, ICachePeer peer)
     {
+        // Checked again inside the flight, for the same reason as in LoadAsync.
+        if (_hot is not null && _hot.Store.TryGet(key, out ReadOnlyMemory<byte> hot))
+        {
+            return new CacheResult(hot, CacheSource.Hot);
+        }
+
         using (Activity? activity = CacheTracing.Start(CacheTracing.PeerFetchSpan, this, key))
         {
             activity?.SetTag(CacheTracing.PeerTag, peer.Name);
             try
             {
                 ReadOnlyMemory<byte> value = await peer.GetAsync(Name, key, CancellationToken.None).ConfigureAwait(false);
+                if (value.Length > MaxValueBytes)
+                {
+                    throw CacheValueTooLargeException.For(Name, value.Length, MaxValueBytes);
+                }
+
                 Interlocked.Increment(ref Stats.PeerFetchesCount);
 
                 // Not kept in the store: the owner keeps it, and one copy per cluster is what makes the
-                // cluster's capacity the sum of its nodes'.
+                // cluster's capacity the sum of its nodes'. Only keys in demand get a hot copy.
+                _hot?.Offer(key, value);
                 return new CacheResult(value, CacheSource.Peer);
+            }
+            catch (CacheKeyNotFoundException ex)
+            {
+                // The owner's source has no such key: an answer to pass on, not a reason to ask the source again.
+                Interlocked.Increment(ref Stats.PeerNotFoundCount);
+                CacheTracing.Failed(activity, ex);
+                throw;
             }
             catch (CacheSourceException ex)
             {
@@ -250,27 +316,87 @@ public sealed class CacheGroup : IDisposable
 
         // A key whose load just failed gets that failure again until its backoff has passed.
         _recentFailures.ThrowIfRecent(key);
+        if (_notFound.TryGetRecent(key, out System.Runtime.ExceptionServices.ExceptionDispatchInfo? notFound))
+        {
+            Interlocked.Increment(ref Stats.NegativeHitsCount);
+            notFound.Throw();
+        }
 
         using Activity? activity = CacheTracing.Start(CacheTracing.LoadSpan, this, key);
         long started = Stopwatch.GetTimestamp();
         ReadOnlyMemory<byte> value;
-        try
+        using (var deadline = new CancellationTokenSource(LoadTimeout, _time))
         {
-            value = await _loader(key, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            Interlocked.Increment(ref Stats.LoadErrorsCount);
-            RecordLoad(started, "error");
-            CacheTracing.Failed(activity, ex);
-            _recentFailures.Remember(key, ex);
-            throw;
+            if (!await _loadSlots.TryEnterAsync(deadline.Token).ConfigureAwait(false))
+            {
+                // Not remembered as the key's failure: it says that this node is busy, not that the source failed.
+                var rejected = new CacheSourceException($"No load slot of group '{Name}' came free within its LoadTimeout of {LoadTimeout.TotalSeconds:0.###} s.", isTimeout: true);
+                CacheTracing.Failed(activity, rejected);
+                throw rejected;
+            }
+
+            try
+            {
+                value = await CallLoaderAsync(key, deadline.Token).WaitAsync(deadline.Token).ConfigureAwait(false);
+                if (value.Length > MaxValueBytes)
+                {
+                    throw CacheValueTooLargeException.For(Name, value.Length, MaxValueBytes);
+                }
+            }
+            catch (CacheKeyNotFoundException ex)
+            {
+                Interlocked.Increment(ref Stats.LoadsNotFoundCount);
+                RecordLoad(started, "not_found");
+                CacheTracing.Failed(activity, ex);
+                _notFound.Remember(key, ex);
+                throw;
+            }
+            catch (Exception ex)
+            {
+                Exception failure = ex is OperationCanceledException && deadline.IsCancellationRequested
+                    ? new CacheSourceException($"The source of group '{Name}' did not answer within {LoadTimeout.TotalSeconds:0.###} s.", isTimeout: true, ex)
+                    : ex;
+                if (failure is CacheValueTooLargeException)
+                {
+                    Interlocked.Increment(ref Stats.ValuesTooLargeCount);
+                }
+
+                Interlocked.Increment(ref Stats.LoadErrorsCount);
+                RecordLoad(started, "error");
+                CacheTracing.Failed(activity, failure);
+                _recentFailures.Remember(key, failure);
+                if (failure == ex)
+                {
+                    throw;
+                }
+
+                throw failure;
+            }
         }
 
         Interlocked.Increment(ref Stats.LoadsCount);
         RecordLoad(started, "success");
-        Store.Add(key, value);
+        if (!Store.Add(key, value))
+        {
+            // Served, but larger than the whole store: every get of it will load it again.
+            Interlocked.Increment(ref Stats.UncacheableCount);
+        }
+
         return new CacheResult(value, CacheSource.Load);
+    }
+
+    // The slot is given back when the loader ends, not when its caller stops waiting: a loader that
+    // ignores its token still counts against the bound until it returns.
+    private async Task<ReadOnlyMemory<byte>> CallLoaderAsync(string key, CancellationToken deadline)
+    {
+        try
+        {
+            return await _loader(key, deadline).ConfigureAwait(false);
+        }
+        finally
+        {
+            _loadSlots.Exit();
+        }
     }
 
     private void Joined(Activity? activity, FlightTicket<CacheResult> flight)
@@ -282,12 +408,12 @@ public sealed class CacheGroup : IDisposable
         }
     }
 
-    private void TraceHit(string span, string key)
+    private void TraceHit(string span, string key, CacheSource source)
     {
         if (CacheTracing.Source.HasListeners())
         {
             using Activity? activity = CacheTracing.Start(span, this, key);
-            CacheTracing.Served(activity, CacheSource.Hit, null);
+            CacheTracing.Served(activity, source, null);
         }
     }
 

@@ -25,7 +25,55 @@ public sealed class CacheGroupOptions
     /// </summary>
     public TimeSpan FailureBackoff { get; set; } = DefaultFailureBackoff;
 
-    /// <summary>The clock for the failure backoff; the system's unless a test sets another.</summary>
+    /// <summary>The default load timeout: 10 s.</summary>
+    public static readonly TimeSpan DefaultLoadTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a load may take, waiting for a load slot included, before every caller waiting on it gets
+    /// a timeout (<see cref="CacheSourceException.IsTimeout"/>). Default 10 s.
+    /// </summary>
+    public TimeSpan LoadTimeout { get; set; } = DefaultLoadTimeout;
+
+    /// <summary>The default bound on concurrent loads: 32.</summary>
+    public const int DefaultMaxConcurrentLoads = 32;
+
+    /// <summary>
+    /// How many loads of this group may call the source at once on this node; more wait for a slot within
+    /// their <see cref="LoadTimeout"/>. Default 32: a burst of cold keys on three nodes then opens at most
+    /// 96 calls, under the 100 connections a database such as PostgreSQL accepts by default, while a
+    /// source answering in 10 ms still serves 3,200 loads a second per node.
+    /// </summary>
+    public int MaxConcurrentLoads { get; set; } = DefaultMaxConcurrentLoads;
+
+    /// <summary>The default largest value: 1 MiB.</summary>
+    public const int DefaultMaxValueBytes = 1024 * 1024;
+
+    /// <summary>
+    /// The largest value accepted from the source or a peer, in bytes; a larger one fails as a
+    /// <see cref="CacheValueTooLargeException"/> and is never buffered past this limit. Default 1 MiB,
+    /// memcached's item limit: values that large fit a peer's timeout and a store of 64 MiB many times
+    /// over, and larger blobs belong in a blob store, not in every node's memory.
+    /// </summary>
+    public int MaxValueBytes { get; set; } = DefaultMaxValueBytes;
+
+    /// <summary>The default hot share: one eighth, as in groupcache.</summary>
+    public const double DefaultHotCacheShare = 0.125;
+
+    /// <summary>
+    /// The share of <see cref="CapacityBytes"/> set aside for the hot cache: copies of in-demand values
+    /// that other nodes own. The main store gets the rest, so both together never exceed the capacity.
+    /// 0 turns the hot cache off; at most 0.5. Default 0.125.
+    /// </summary>
+    public double HotCacheShare { get; set; } = DefaultHotCacheShare;
+
+    /// <summary>
+    /// How long a source's "no such key" (<see cref="CacheKeyNotFoundException"/>) is remembered: gets of
+    /// that key at its owner get the same answer without asking the source. Default zero: off, since a key
+    /// that is created at the source should be found at once.
+    /// </summary>
+    public TimeSpan NotFoundTtl { get; set; }
+
+    /// <summary>The clock for the failure backoff, the not-found cache and the load timeout; the system's unless a test sets another.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>This node's member name, for the owner tag of spans; null leaves the tag off keys this node owns.</summary>
@@ -44,6 +92,13 @@ public sealed class CacheGroupOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxKeyBytes, 1, nameof(MaxKeyBytes));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxKeyBytes, 64 * 1024, nameof(MaxKeyBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(FailureBackoff, TimeSpan.Zero, nameof(FailureBackoff));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LoadTimeout, TimeSpan.Zero, nameof(LoadTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrentLoads, 1, nameof(MaxConcurrentLoads));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxValueBytes, 1, nameof(MaxValueBytes));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxValueBytes, 1024 * 1024 * 1024, nameof(MaxValueBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(HotCacheShare, 0, nameof(HotCacheShare));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(HotCacheShare, 0.5, nameof(HotCacheShare));
+        ArgumentOutOfRangeException.ThrowIfLessThan(NotFoundTtl, TimeSpan.Zero, nameof(NotFoundTtl));
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
     }
 }

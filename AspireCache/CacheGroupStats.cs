@@ -17,11 +17,17 @@ public sealed class CacheGroupStats
     internal long PeerErrorsCount;
     internal long PeerSourceErrorsCount;
     internal long PeerRequestsCount;
+    internal long HotHitsCount;
+    internal long PeerNotFoundCount;
+    internal long LoadsNotFoundCount;
+    internal long NegativeHitsCount;
+    internal long ValuesTooLargeCount;
+    internal long UncacheableCount;
 
     /// <summary>Client gets (<see cref="CacheGroup.GetAsync"/>), whatever their outcome.</summary>
     public long Gets => Volatile.Read(ref GetsCount);
 
-    /// <summary>Client gets answered from this node's store.</summary>
+    /// <summary>Client gets answered from this node's memory: its store or its hot cache.</summary>
     public long Hits => Volatile.Read(ref HitsCount);
 
     /// <summary>Client gets not served from this node's store: served by a peer or a load, or failed.</summary>
@@ -47,4 +53,22 @@ public sealed class CacheGroupStats
 
     /// <summary>Requests from peers served by this node (<see cref="CacheGroup.GetLocallyAsync"/>).</summary>
     public long PeerRequests => Volatile.Read(ref PeerRequestsCount);
+
+    /// <summary>Client gets answered from the hot cache (a part of <see cref="Hits"/>).</summary>
+    public long HotHits => Volatile.Read(ref HotHitsCount);
+
+    /// <summary>Fetches whose owner answered that the source has no such key; passed on to the caller.</summary>
+    public long PeerNotFound => Volatile.Read(ref PeerNotFoundCount);
+
+    /// <summary>Calls of the loader that answered that the source has no such key.</summary>
+    public long LoadsNotFound => Volatile.Read(ref LoadsNotFoundCount);
+
+    /// <summary>Gets answered "no such key" from the not-found cache, without calling the loader.</summary>
+    public long NegativeHits => Volatile.Read(ref NegativeHitsCount);
+
+    /// <summary>Values refused because they were larger than the group's MaxValueBytes.</summary>
+    public long ValuesTooLarge => Volatile.Read(ref ValuesTooLargeCount);
+
+    /// <summary>Loaded values served but not stored, because they were larger than the whole store.</summary>
+    public long Uncacheable => Volatile.Read(ref UncacheableCount);
 }

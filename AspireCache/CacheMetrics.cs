@@ -42,26 +42,45 @@ internal static class CacheMetrics
     static CacheMetrics()
     {
         Counter("aspirecache.gets", "{get}", "Client gets.", s => s.Gets);
-        Counter("aspirecache.hits", "{hit}", "Client gets answered from this node's store.", s => s.Hits);
-        Counter("aspirecache.misses", "{miss}", "Client gets not served from this node's store: served by the owner peer or a load, or failed.", s => s.Misses);
+        Counter("aspirecache.hits", "{hit}", "Client gets answered from this node's memory: its store or its hot cache.", s => s.Hits);
+        Counter("aspirecache.hot.hits", "{hit}", "Client gets answered from the hot cache (copies of other nodes' values); part of the hits.", s => s.HotHits);
+        Counter("aspirecache.misses", "{miss}", "Client gets not answered from this node's memory: served by the owner peer or a load, or failed.", s => s.Misses);
         Counter("aspirecache.singleflight.collapses", "{request}", "Requests that joined a peer fetch or load already under way.", s => s.Collapses);
         Counter("aspirecache.peer.requests", "{request}", "Requests from peers served by this node.", s => s.PeerRequests);
+        Counter("aspirecache.negative.hits", "{get}", "Gets answered 'no such key' from the not-found cache, without calling the source.", s => s.NegativeHits);
+        Counter("aspirecache.values.too_large", "{value}", "Values refused because they were larger than the group's MaxValueBytes.", s => s.ValuesTooLarge);
+        Counter("aspirecache.values.uncacheable", "{value}", "Loaded values served but not stored, because they were larger than the whole store.", s => s.Uncacheable);
         Meter.CreateObservableCounter(
-            "aspirecache.loads", () => ObserveOutcomes(s => s.Loads, s => s.LoadErrors), "{load}", "Calls of the loader (the data source), by outcome.");
+            "aspirecache.loads",
+            () => ObserveOutcomes(("success", s => s.Loads), ("error", s => s.LoadErrors), ("not_found", s => s.LoadsNotFound)),
+            "{load}",
+            "Calls of the loader (the data source), by outcome (success, error, not_found).");
         Meter.CreateObservableCounter(
             "aspirecache.peer.fetches",
-            () => ObserveOutcomes(s => s.PeerFetches, s => s.PeerErrors, s => s.PeerSourceErrors),
+            () => ObserveOutcomes(("success", s => s.PeerFetches), ("error", s => s.PeerErrors), ("source_error", s => s.PeerSourceErrors), ("not_found", s => s.PeerNotFound)),
             "{fetch}",
-            "Fetches from the owner peer, by outcome (success, error: the peer failed, source_error: its source failed).");
+            "Fetches from the owner peer, by outcome (success, error: the peer failed, source_error: its source failed, not_found: its source has no such key).");
+        Meter.CreateObservableCounter(
+            "aspirecache.loads.queued", () => Observe(g => g.LoadSlotsQueued), "{load}", "Loads that waited for a slot because the group's MaxConcurrentLoads were running.");
+        Meter.CreateObservableCounter(
+            "aspirecache.loads.rejected", () => Observe(g => g.LoadSlotsRejected), "{load}", "Loads whose LoadTimeout passed while they waited for a slot; they failed as timeouts.");
+        Meter.CreateObservableUpDownCounter(
+            "aspirecache.loads.active", () => Observe(g => g.ActiveLoads), "{load}", "Loads calling the source right now.");
 
         Meter.CreateObservableCounter(
-            "aspirecache.evictions", () => Observe(g => g.Store.Evictions), "{entry}", "Entries evicted to make room.");
+            "aspirecache.evictions", () => Observe(g => g.Store.Evictions), "{entry}", "Entries evicted from the store to make room.");
         Meter.CreateObservableUpDownCounter(
             "aspirecache.entry.count", () => Observe(g => g.Store.Count), "{entry}", "Entries in the store.");
         Meter.CreateObservableUpDownCounter(
             "aspirecache.store.size", () => Observe(g => g.Store.Bytes), "By", "Bytes the store's entries account for.");
         Meter.CreateObservableUpDownCounter(
-            "aspirecache.store.capacity", () => Observe(g => g.Store.CapacityBytes), "By", "The store's capacity.");
+            "aspirecache.store.capacity", () => Observe(g => g.Store.CapacityBytes), "By", "The store's capacity (the group's capacity less its hot share).");
+        Meter.CreateObservableUpDownCounter(
+            "aspirecache.hot.entry.count", () => Observe(g => g.HotStore?.Count ?? 0), "{entry}", "Entries in the hot cache.");
+        Meter.CreateObservableUpDownCounter(
+            "aspirecache.hot.store.size", () => Observe(g => g.HotStore?.Bytes ?? 0), "By", "Bytes the hot cache's entries account for.");
+        Meter.CreateObservableUpDownCounter(
+            "aspirecache.hot.store.capacity", () => Observe(g => g.HotStore?.CapacityBytes ?? 0), "By", "The hot cache's capacity (the group's hot share).");
     }
 
     public static void Register(CacheGroup group) => Groups.AddOrUpdate(group, null);
@@ -82,18 +101,15 @@ internal static class CacheMetrics
         return measurements;
     }
 
-    private static List<Measurement<long>> ObserveOutcomes(
-        Func<CacheGroupStats, long> successes, Func<CacheGroupStats, long> errors, Func<CacheGroupStats, long>? sourceErrors = null)
+    private static List<Measurement<long>> ObserveOutcomes(params (string Outcome, Func<CacheGroupStats, long> Read)[] outcomes)
     {
         var measurements = new List<Measurement<long>>();
         foreach ((CacheGroup group, _) in Groups)
         {
             var groupTag = new KeyValuePair<string, object?>(GroupTag, group.Name);
-            measurements.Add(new Measurement<long>(successes(group.Stats), groupTag, new(OutcomeTag, "success")));
-            measurements.Add(new Measurement<long>(errors(group.Stats), groupTag, new(OutcomeTag, "error")));
-            if (sourceErrors is not null)
+            foreach ((string outcome, Func<CacheGroupStats, long> read) in outcomes)
             {
-                measurements.Add(new Measurement<long>(sourceErrors(group.Stats), groupTag, new(OutcomeTag, "source_error")));
+                measurements.Add(new Measurement<long>(read(group.Stats), groupTag, new(OutcomeTag, outcome)));
             }
         }
 

@@ -6,6 +6,9 @@ public enum CacheSource
     /// <summary>From this node's store.</summary>
     Hit,
 
+    /// <summary>From this node's hot cache: a copy of a value that another node owns.</summary>
+    Hot,
+
     /// <summary>Fetched from the peer that owns the key.</summary>
     Peer,
 
@@ -21,10 +24,11 @@ public readonly record struct CacheResult(ReadOnlyMemory<byte> Value, CacheSourc
 /// <summary>The names of <see cref="CacheSource"/> values on the wire and in telemetry.</summary>
 public static class CacheSourceNames
 {
-    /// <summary>"hit", "peer" or "load": the <c>X-Cache-Result</c> header's value and the <c>aspirecache.result</c> tag's.</summary>
+    /// <summary>"hit", "hot", "peer" or "load": the <c>X-Cache-Result</c> header's value and the <c>aspirecache.result</c> tag's.</summary>
     public static string NameOf(CacheSource source) => source switch
     {
         CacheSource.Hit => "hit",
+        CacheSource.Hot => "hot",
         CacheSource.Peer => "peer",
         _ => "load",
     };

@@ -6,7 +6,7 @@ namespace AspireCache;
 /// node passes it on instead of loading the key itself: the source was just tried, and trying it again from
 /// every node would multiply the load on a source that is already failing.
 /// </remarks>
-public sealed class CacheSourceException : Exception
+public class CacheSourceException : Exception
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="message">What failed, without the key (keys can be personal data).</param>

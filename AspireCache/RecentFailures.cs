@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.ExceptionServices;
 
 namespace AspireCache;
@@ -47,18 +48,29 @@ internal sealed class RecentFailures(TimeSpan backoff, TimeProvider time)
     /// <summary>Throws the key's remembered failure if its backoff has not passed.</summary>
     public void ThrowIfRecent(string key)
     {
+        if (TryGetRecent(key, out ExceptionDispatchInfo? error))
+        {
+            error.Throw();
+        }
+    }
+
+    /// <summary>The key's remembered failure, if its backoff has not passed.</summary>
+    public bool TryGetRecent(string key, [NotNullWhen(true)] out ExceptionDispatchInfo? error)
+    {
         // TryGetValue reads without locks; IsEmpty would take every lock when the table is empty.
-        if (!_failures.TryGetValue(key, out Failure? failure))
+        if (_failures.TryGetValue(key, out Failure? failure))
         {
-            return;
+            if (failure.Until > time.GetTimestamp())
+            {
+                error = failure.Error;
+                return true;
+            }
+
+            _failures.TryRemove(new KeyValuePair<string, Failure>(key, failure));
         }
 
-        if (failure.Until > time.GetTimestamp())
-        {
-            failure.Error.Throw();
-        }
-
-        _failures.TryRemove(new KeyValuePair<string, Failure>(key, failure));
+        error = null;
+        return false;
     }
 
     private sealed record Failure(ExceptionDispatchInfo Error, long Until);

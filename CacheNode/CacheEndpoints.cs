@@ -6,6 +6,12 @@ namespace AspireCache.Node;
 /// <summary>The node's HTTP API: <c>/cache</c> for clients, <c>/_peer</c> for other nodes, <c>/cluster</c> for people.</summary>
 internal static class CacheEndpoints
 {
+    /// <summary>The problem type of a 404 for a key that the source does not have.</summary>
+    public const string NoSuchKeyType = "urn:aspirecache:problem:no-such-key";
+
+    /// <summary>The problem type of a 404 for a group that the node does not serve.</summary>
+    public const string UnknownGroupType = "urn:aspirecache:problem:unknown-group";
+
     public static WebApplication MapCacheEndpoints(this WebApplication app)
     {
         // The catch-all also matches an empty key, which the handler rejects with a clear 400.
@@ -43,20 +49,34 @@ internal static class CacheEndpoints
 
         if (!node.Groups.TryGetValue(path.Group, out CacheGroup? group))
         {
-            await ProblemAsync(context, StatusCodes.Status404NotFound, "Unknown group", $"This node serves no group named '{path.Group}'.");
+            await ProblemAsync(context, StatusCodes.Status404NotFound, "Unknown group", $"This node serves no group named '{path.Group}'.", UnknownGroupType);
             return;
         }
 
         CacheResult result;
         try
         {
-            result = forPeer
-                ? await group.GetLocallyAsync(path.Key, context.RequestAborted)
-                : await group.GetAsync(path.Key, context.RequestAborted);
+            ValueTask<CacheResult> get = forPeer ? group.GetLocallyAsync(path.Key, context.RequestAborted) : group.GetAsync(path.Key, context.RequestAborted);
+            if (forPeer && !get.IsCompleted)
+            {
+                // A load: the headers go out now, to show the asking node that this node is alive and
+                // working on the key however long the source takes; the outcome follows in the body.
+                await AnswerDeferredAsync(context, get.AsTask());
+                return;
+            }
+
+            result = await get;
         }
         catch (InvalidCacheKeyException ex)
         {
             await ProblemAsync(context, StatusCodes.Status400BadRequest, "Invalid key", ex.Message);
+            return;
+        }
+        catch (CacheKeyNotFoundException ex)
+        {
+            // The source's own answer: marked for an asking peer as the source's, as failures are.
+            context.Response.Headers[PeerProtocol.SourceErrorHeader] = "1";
+            await ProblemAsync(context, StatusCodes.Status404NotFound, "No such key", ex.Message, NoSuchKeyType);
             return;
         }
         catch (CacheSourceException ex)
@@ -77,6 +97,16 @@ internal static class CacheEndpoints
         response.Headers[PeerProtocol.ResultHeader] = CacheSourceNames.NameOf(result.Source);
         response.Headers[PeerProtocol.OwnerHeader] = node.Picker.OwnerOf(path.Key);
         await response.BodyWriter.WriteAsync(result.Value, context.RequestAborted);
+    }
+
+    private static async Task AnswerDeferredAsync(HttpContext context, Task<CacheResult> load)
+    {
+        HttpResponse response = context.Response;
+        response.ContentType = "application/octet-stream";
+        response.Headers[PeerProtocol.DeferredHeader] = "1";
+        await response.StartAsync(context.RequestAborted);
+        await response.BodyWriter.FlushAsync(context.RequestAborted);
+        await PeerAnswer.WriteAsync(response, load, context.RequestAborted);
     }
 
     private static async Task<bool> AuthorizePeerAsync(HttpContext context)
@@ -118,15 +148,15 @@ internal static class CacheEndpoints
             node.Name,
             node.Picker.Ring.PointsPerMember,
             members,
-            [.. node.Groups.Values.Select(g => new GroupView(g.Name, g.Store.Count, g.Store.Bytes, g.Store.CapacityBytes))]);
+            [.. node.Groups.Values.Select(g => new GroupView(g.Name, g.Store.Count, g.Store.Bytes, g.Store.CapacityBytes, g.HotStore?.Count ?? 0, g.HotStore?.Bytes ?? 0, g.HotStore?.CapacityBytes ?? 0))]);
     }
 
-    private static Task ProblemAsync(HttpContext context, int status, string title, string detail) =>
-        Results.Problem(statusCode: status, title: title, detail: detail).ExecuteAsync(context);
+    private static Task ProblemAsync(HttpContext context, int status, string title, string detail, string? type = null) =>
+        Results.Problem(statusCode: status, title: title, detail: detail, type: type).ExecuteAsync(context);
 
     internal sealed record ClusterView(string Name, int PointsPerMember, IReadOnlyList<MemberView> Members, GroupView[] Groups);
 
     internal sealed record MemberView(string Name, string[] Addresses, string State, DateTimeOffset? Since, string? LastError, bool InRing);
 
-    internal sealed record GroupView(string Name, int Entries, long Bytes, long CapacityBytes);
+    internal sealed record GroupView(string Name, int Entries, long Bytes, long CapacityBytes, int HotEntries, long HotBytes, long HotCapacityBytes);
 }

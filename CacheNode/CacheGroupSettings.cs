@@ -15,8 +15,20 @@ public sealed class CacheGroupSettings
     /// <summary>The path of a key at the source; <c>{key}</c> is replaced by the percent-encoded key. Default <c>/data/{key}</c>.</summary>
     public string SourcePath { get; set; } = "/data/{key}";
 
-    /// <summary>How long a load from the source may take before every waiting caller gets a timeout. Default 10 s.</summary>
-    public TimeSpan LoadTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>How long a load from the source may take, waiting for a load slot included, before every waiting caller gets a timeout. Default 10 s.</summary>
+    public TimeSpan LoadTimeout { get; set; } = CacheGroupOptions.DefaultLoadTimeout;
+
+    /// <summary>How many loads may call the source at once on this node; more wait for a slot within LoadTimeout. Default 32.</summary>
+    public int MaxConcurrentLoads { get; set; } = CacheGroupOptions.DefaultMaxConcurrentLoads;
+
+    /// <summary>The largest value accepted from the source or a peer, in bytes. Default 1 MiB.</summary>
+    public int MaxValueBytes { get; set; } = CacheGroupOptions.DefaultMaxValueBytes;
+
+    /// <summary>The share of CapacityBytes kept for hot copies of other nodes' values; 0 turns it off. Default 0.125.</summary>
+    public double HotCacheShare { get; set; } = CacheGroupOptions.DefaultHotCacheShare;
+
+    /// <summary>How long the source's 404 for a key is remembered at its owner; zero turns it off. Default zero.</summary>
+    public TimeSpan NotFoundTtl { get; set; }
 
     /// <summary>How long after a failed load the key's source is left alone; callers get the same failure meanwhile. Default 500 ms.</summary>
     public TimeSpan FailureBackoff { get; set; } = CacheGroupOptions.DefaultFailureBackoff;
@@ -32,5 +44,10 @@ public sealed class CacheGroupSettings
         NodeName = nodeName,
         RecordKeys = RecordKeys,
         FailureBackoff = FailureBackoff,
+        LoadTimeout = LoadTimeout,
+        MaxConcurrentLoads = MaxConcurrentLoads,
+        MaxValueBytes = MaxValueBytes,
+        HotCacheShare = HotCacheShare,
+        NotFoundTtl = NotFoundTtl,
     };
 }

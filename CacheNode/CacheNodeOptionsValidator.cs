@@ -69,11 +69,6 @@ internal sealed class CacheNodeOptionsValidator : IValidateOptions<CacheNodeOpti
             {
                 failures.Add($"{at}:{ex.ParamName} is out of range: {ex.Message}");
             }
-
-            if (settings.LoadTimeout <= TimeSpan.Zero)
-            {
-                failures.Add($"{at}:LoadTimeout must be positive.");
-            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

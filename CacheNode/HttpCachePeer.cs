@@ -4,8 +4,15 @@ using System.Net;
 namespace AspireCache.Node;
 
 /// <summary>A peer node asked over HTTP; its address is resolved through service discovery from its name.</summary>
+/// <remarks>
+/// The peer has <c>PeerTimeout</c> to answer: with the value (a hit), or with the headers of a deferred
+/// answer, which say that it is alive and loading the key. A deferred answer is then awaited for as long
+/// as the group's load may take, unless the peer is taken out of the ring meanwhile (its probes fail):
+/// a slow source never counts against its owner, and a dead owner still costs about two seconds.
+/// </remarks>
 [DebuggerDisplay("{Name}")]
-internal sealed partial class HttpCachePeer(string name, IHttpClientFactory clients, PeerHealth health, TimeSpan timeout, ILogger logger) : ICachePeer
+internal sealed partial class HttpCachePeer(
+    string name, IHttpClientFactory clients, PeerHealth health, TimeSpan timeout, IReadOnlyDictionary<string, CacheGroupSettings> groups, ILogger logger) : ICachePeer
 {
     // "http://cache-1" is a service-discovery name: the client's handler resolves it to the node's address.
     private readonly Uri _baseAddress = new($"http://{name}");
@@ -14,10 +21,13 @@ internal sealed partial class HttpCachePeer(string name, IHttpClientFactory clie
 
     public async ValueTask<ReadOnlyMemory<byte>> GetAsync(string group, string key, CancellationToken cancellationToken)
     {
-        // One deadline for the headers and the body: a peer that stalls halfway through a value must
+        CacheGroupSettings settings = groups.TryGetValue(group, out CacheGroupSettings? known) ? known : new CacheGroupSettings();
+
+        // One deadline for the headers and a hit's body: a peer that stalls halfway through a value must
         // not hold the flight, and every caller waiting on it, any longer than one that never answers.
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, health.WhenDown(Name));
         deadline.CancelAfter(timeout);
+        bool deferred = false;
         try
         {
             using HttpClient client = clients.CreateClient(PeerProtocol.PeerClientName);
@@ -25,20 +35,32 @@ internal sealed partial class HttpCachePeer(string name, IHttpClientFactory clie
                 .GetAsync(new Uri(_baseAddress, PeerProtocol.PeerPath(group, key)), HttpCompletionOption.ResponseHeadersRead, deadline.Token)
                 .ConfigureAwait(false);
 
+            if (response.IsSuccessStatusCode && response.Headers.Contains(PeerProtocol.DeferredHeader))
+            {
+                // Alive and loading: wait as long as the load may take, plus the time to hear its end.
+                deferred = true;
+                health.ReportSuccess(Name, PeerSignal.Fetch);
+                deadline.CancelAfter(settings.LoadTimeout + timeout);
+                byte[] answer = await BoundedBody.ReadAsync(response.Content, settings.MaxValueBytes + 1, group, deadline.Token).ConfigureAwait(false);
+                return PeerAnswer.Read(answer, Name);
+            }
+
             if (response.IsSuccessStatusCode)
             {
-                byte[] value = await response.Content.ReadAsByteArrayAsync(deadline.Token).ConfigureAwait(false);
+                byte[] value = await BoundedBody.ReadAsync(response.Content, settings.MaxValueBytes, group, deadline.Token).ConfigureAwait(false);
                 health.ReportSuccess(Name, PeerSignal.Fetch);
                 return value;
             }
 
             if (response.Headers.Contains(PeerProtocol.SourceErrorHeader))
             {
-                // The peer is fine; its data source is not.
+                // The peer is fine; its data source is not, or has no such key.
                 health.ReportSuccess(Name, PeerSignal.Fetch);
-                throw new CacheSourceException(
-                    $"The owner {Name} reported that the data source failed ({(int)response.StatusCode}).",
-                    isTimeout: response.StatusCode == HttpStatusCode.GatewayTimeout);
+                throw response.StatusCode == HttpStatusCode.NotFound
+                    ? new CacheKeyNotFoundException($"The owner {Name} reported that the data source has no value for this key.")
+                    : new CacheSourceException(
+                        $"The owner {Name} reported that the data source failed ({(int)response.StatusCode}).",
+                        isTimeout: response.StatusCode == HttpStatusCode.GatewayTimeout);
             }
 
             if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound)
@@ -56,11 +78,21 @@ internal sealed partial class HttpCachePeer(string name, IHttpClientFactory clie
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            health.ReportFailure(Name, PeerSignal.Fetch, $"no answer within {timeout.TotalMilliseconds:0} ms", timedOut: true);
-            LogPeerFailed(logger, Name, group, "timeout", $"no answer within {timeout.TotalMilliseconds:0} ms");
-            throw new PeerFailedException($"Peer {Name} did not answer within {timeout.TotalMilliseconds:0} ms.");
+            bool down = health.WhenDown(Name).IsCancellationRequested;
+            string error = down
+                ? "taken out of the ring while this node waited for it"
+                : deferred
+                    ? $"no end of its load within {(settings.LoadTimeout + timeout).TotalMilliseconds:0} ms"
+                    : $"no answer within {timeout.TotalMilliseconds:0} ms";
+            if (!down)
+            {
+                health.ReportFailure(Name, PeerSignal.Fetch, error, timedOut: true);
+            }
+
+            LogPeerFailed(logger, Name, group, "timeout", error);
+            throw new PeerFailedException($"Peer {Name}: {error}.");
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or IOException or InvalidDataException)
         {
             health.ReportFailure(Name, PeerSignal.Fetch, $"unreachable: {ex.Message}", timedOut: false);
             LogPeerFailed(logger, Name, group, ex.GetType().Name, ex.Message);

@@ -3,6 +3,11 @@ using System.Net;
 namespace AspireCache.Node;
 
 /// <summary>Loads a group's keys over HTTP from its source service, e.g. <c>GET http://demobackend/data/{key}</c>.</summary>
+/// <remarks>
+/// A 404 is the source's answer that the key does not exist (<see cref="CacheKeyNotFoundException"/>);
+/// any other error status, an unreachable source or a value over the group's limit is a
+/// <see cref="CacheSourceException"/>. The group's LoadTimeout arrives as the cancellation token.
+/// </remarks>
 internal sealed class HttpSourceLoader(string group, CacheGroupSettings settings, IHttpClientFactory clients)
 {
     // A service-discovery name: the client's handler resolves it to the source's address.
@@ -11,14 +16,17 @@ internal sealed class HttpSourceLoader(string group, CacheGroupSettings settings
     public async ValueTask<ReadOnlyMemory<byte>> LoadAsync(string key, CancellationToken cancellationToken)
     {
         string path = settings.SourcePath.Replace("{key}", CacheKeyPath.Encode(key), StringComparison.Ordinal);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(settings.LoadTimeout);
         try
         {
             using HttpClient client = clients.CreateClient(PeerProtocol.SourceClientName);
             using HttpResponseMessage response = await client
-                .GetAsync(new Uri(_baseAddress, path), HttpCompletionOption.ResponseHeadersRead, timeout.Token)
+                .GetAsync(new Uri(_baseAddress, path), HttpCompletionOption.ResponseHeadersRead, cancellationToken)
                 .ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                throw new CacheKeyNotFoundException($"The source {settings.SourceService} of group '{group}' has no value for this key (404).");
+            }
+
             if (!response.IsSuccessStatusCode)
             {
                 throw new CacheSourceException(
@@ -26,14 +34,9 @@ internal sealed class HttpSourceLoader(string group, CacheGroupSettings settings
                     isTimeout: response.StatusCode == HttpStatusCode.GatewayTimeout);
             }
 
-            return await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
+            return await BoundedBody.ReadAsync(response.Content, settings.MaxValueBytes, group, cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw new CacheSourceException(
-                $"The source {settings.SourceService} of group '{group}' did not answer within {settings.LoadTimeout.TotalSeconds:0.###} s.", isTimeout: true, ex);
-        }
-        catch (Exception ex) when (ex is not CacheSourceException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is not (CacheSourceException or CacheKeyNotFoundException or OperationCanceledException))
         {
             // Any other failure (unreachable, refused, service discovery) is the source's too. The cause
             // stays on the exception for logs; the message, which clients see, names no address.

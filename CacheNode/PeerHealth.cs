@@ -39,6 +39,18 @@ internal sealed partial class PeerHealth
 
     public IEnumerable<string> PeerNames => _peers.Keys;
 
+    /// <summary>
+    /// Cancelled when <paramref name="peer"/> is taken out of the ring, so that requests waiting for it to
+    /// finish a load stop waiting at once; already cancelled while it is down.
+    /// </summary>
+    public CancellationToken WhenDown(string peer)
+    {
+        lock (_lock)
+        {
+            return _peers.TryGetValue(peer, out Peer? state) ? state.Down.Token : CancellationToken.None;
+        }
+    }
+
     /// <summary>Each peer's state as /cluster shows it.</summary>
     public IReadOnlyDictionary<string, MemberStatus> Snapshot()
     {
@@ -107,6 +119,16 @@ internal sealed partial class PeerHealth
 
     private void Move(Peer peer, MemberState state)
     {
+        if (state == MemberState.Down)
+        {
+            // Off the lock's thread: the waiters it wakes report to this class.
+            _ = peer.Down.CancelAsync();
+        }
+        else if (peer.State == MemberState.Down)
+        {
+            peer.Down = new CancellationTokenSource();
+        }
+
         peer.State = state;
         peer.Since = _time.GetUtcNow();
     }
@@ -135,6 +157,9 @@ internal sealed partial class PeerHealth
         public DateTimeOffset Since { get; set; } = since;
 
         public string? LastError { get; set; }
+
+        /// <summary>Cancelled when the peer goes down; replaced when it comes back.</summary>
+        public CancellationTokenSource Down { get; set; } = new();
 
         /// <summary>Failures in a row, by <see cref="PeerSignal"/>.</summary>
         public int[] Failures { get; } = new int[2];

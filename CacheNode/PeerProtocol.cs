@@ -18,8 +18,17 @@ internal static class PeerProtocol
     /// <summary>The member that owns the key.</summary>
     public const string OwnerHeader = "X-Cache-Owner";
 
-    /// <summary>Set by a node on a 502/504 from <c>/_peer</c> when its data source failed, as opposed to the node itself.</summary>
+    /// <summary>
+    /// Set by a node on a 404/502/504 from <c>/_peer</c> when its data source answered it (no such key) or
+    /// failed, as opposed to the node itself (an unknown group, an error of its own).
+    /// </summary>
     public const string SourceErrorHeader = "X-Cache-Source-Error";
+
+    /// <summary>
+    /// Set on a <c>/_peer</c> answer whose headers an owner sent before its load ended, to show that it is
+    /// alive and working on the key; the body is then a <see cref="PeerAnswer"/>.
+    /// </summary>
+    public const string DeferredHeader = "X-Cache-Deferred";
 
     /// <summary>The path of a key of a group on a peer.</summary>
     public static string PeerPath(string group, string key) =>

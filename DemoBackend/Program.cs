@@ -31,6 +31,11 @@ app.MapGet("/data/{**key}", async (HttpContext context, IOptionsMonitor<DemoBack
     DemoBackendOptions current = options.CurrentValue;
     await Task.Delay(key.StartsWith("slow-", StringComparison.Ordinal) ? current.SlowDelay : current.Delay, cancellationToken);
 
+    if (key.StartsWith("missing-", StringComparison.Ordinal))
+    {
+        return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such key", detail: "The demo backend has no value for keys starting with 'missing-'.");
+    }
+
     if (key.StartsWith("error-", StringComparison.Ordinal) || Random.Shared.NextDouble() < current.ErrorRate)
     {
         return Results.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "Backend failure", detail: $"The demo backend failed for this key on purpose.");

@@ -29,6 +29,15 @@ public sealed class TelemetryPrivacyTests(CacheNodeFactory node) : IClassFixture
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         root.Stop();
 
+        // The server's span ends after the response has gone out, so it can reach the listener after the
+        // client has its answer: wait (boundedly) for it rather than race it.
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(TimeSpan.FromSeconds(30));
+        while (!spans.Any(s => s.TraceId == traceId && s.OperationName == "Microsoft.AspNetCore.Hosting.HttpRequestIn"))
+        {
+            await Task.Delay(10, wait.Token);
+        }
+
         Activity[] ours = [.. spans.Where(s => s.TraceId == traceId)];
         Activity server = Assert.Single(ours, s => s.OperationName == "Microsoft.AspNetCore.Hosting.HttpRequestIn");
         Assert.Equal("/cache/{group}/{**key}", server.GetTagItem("url.path"));

@@ -9,7 +9,7 @@ internal sealed class InProcessCluster : IDisposable
 {
     private readonly Dictionary<string, CacheGroup> _groups = [];
 
-    public InProcessCluster(int nodes, string groupName, Func<string, string, ValueTask<ReadOnlyMemory<byte>>>? loader = null)
+    public InProcessCluster(int nodes, string groupName, Func<string, string, ValueTask<ReadOnlyMemory<byte>>>? loader = null, CacheGroupOptions? options = null)
     {
         loader ??= (node, key) => ValueTask.FromResult<ReadOnlyMemory<byte>>(ValueOf(key));
         string[] names = Enumerable.Range(0, nodes).Select(i => $"cache-{i}").ToArray();
@@ -21,7 +21,7 @@ internal sealed class InProcessCluster : IDisposable
             {
                 Loads.Enqueue((name, key));
                 return loader(name, key);
-            }, peers: picker);
+            }, options, picker);
         }
 
         foreach (string name in names)
@@ -39,6 +39,12 @@ internal sealed class InProcessCluster : IDisposable
     public ConcurrentDictionary<string, bool> Down { get; } = new();
 
     public IEnumerable<string> Nodes => _groups.Keys;
+
+    /// <summary>Fetches each peer served, by the peer's name.</summary>
+    public ConcurrentDictionary<string, int> Fetches { get; } = new();
+
+    /// <summary>A node that does not own <paramref name="key"/>.</summary>
+    public string NonOwnerOf(string key) => Nodes.First(node => node != OwnerOf(key));
 
     public CacheGroup this[string node] => _groups[node];
 
@@ -61,6 +67,7 @@ internal sealed class InProcessCluster : IDisposable
         public async ValueTask<ReadOnlyMemory<byte>> GetAsync(string group, string key, CancellationToken cancellationToken)
         {
             await Task.Yield(); // A network call never completes inline.
+            cluster.Fetches.AddOrUpdate(Name, 1, static (_, count) => count + 1);
             if (cluster.Down.ContainsKey(Name))
             {
                 throw new HttpRequestException($"{Name} is down");

@@ -34,7 +34,9 @@ public class MetricsTests
         Assert.Equal(0, metrics.Observed("aspirecache.evictions"));
         Assert.Equal(2, metrics.Observed("aspirecache.entry.count"));
         Assert.Equal(LruStore.SizeOf("a", new byte[100]) * 2, metrics.Observed("aspirecache.store.size"));
-        Assert.Equal(CacheGroupOptions.DefaultCapacityBytes, metrics.Observed("aspirecache.store.capacity"));
+        // The store's capacity is the group's less the hot cache's share; together they are the group's.
+        Assert.Equal(CacheGroupOptions.DefaultCapacityBytes, metrics.Observed("aspirecache.store.capacity") + metrics.Observed("aspirecache.hot.store.capacity"));
+        Assert.Equal(CacheGroupOptions.DefaultCapacityBytes / 8, metrics.Observed("aspirecache.hot.store.capacity"));
 
         Assert.Equal(2, metrics.Recorded("aspirecache.get.duration", ("aspirecache.result", "hit")).Length);
         Assert.Equal(2, metrics.Recorded("aspirecache.get.duration", ("aspirecache.result", "load")).Length);
@@ -57,7 +59,7 @@ public class MetricsTests
                 await gate.Task;
                 return new byte[100];
             },
-            new CacheGroupOptions { CapacityBytes = 2 * oneEntry });
+            new CacheGroupOptions { CapacityBytes = 2 * oneEntry, HotCacheShare = 0 });
 
         Task<CacheResult>[] collapsed = Enumerable.Range(0, 10).Select(_ => group.GetAsync("k0", TestToken).AsTask()).ToArray();
         gate.SetResult();
@@ -104,7 +106,7 @@ public class MetricsTests
         string name = "metrics-" + Guid.NewGuid().ToString("N");
         using var metrics = new MetricsRecorder(name);
         var group = new CacheGroup(name, (_, _) => default);
-        Assert.Equal(CacheGroupOptions.DefaultCapacityBytes, metrics.Observed("aspirecache.store.capacity"));
+        Assert.Equal(CacheGroupOptions.DefaultCapacityBytes * 7 / 8, metrics.Observed("aspirecache.store.capacity"));
 
         group.Dispose();
 
