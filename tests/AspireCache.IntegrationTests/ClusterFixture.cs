@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using AspireCache;
 
 namespace AspireCache.IntegrationTests;
 
@@ -17,7 +18,10 @@ public class ClusterFixture : IAsyncLifetime
     public HttpClient Backend { get; private set; } = null!;
 
     /// <summary>The AppHost's arguments (its configuration).</summary>
-    protected virtual string[] Arguments => ["NodeCount=3", "Observability:Mode=off"];
+    /// <summary>How long the backend takes for slow- keys here: longer than the peer timeout (1 s), shorter than the load timeout (10 s).</summary>
+    public static readonly TimeSpan SlowDelay = TimeSpan.FromSeconds(3);
+
+    protected virtual string[] Arguments => ["NodeCount=3", "Observability:Mode=off", $"Demo:SlowDelay={SlowDelay:c}"];
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The application has not started.");
 
@@ -41,6 +45,47 @@ public class ClusterFixture : IAsyncLifetime
         }
 
         Backend = new HttpClient { BaseAddress = _app.GetEndpoint("demobackend", "http"), Timeout = TimeSpan.FromSeconds(30) };
+
+        // Nodes start one by one, and a node's first probes of a peer that is not up yet take it out of
+        // the ring until it answers: tests that count loads need every ring whole, so wait for that.
+        await WaitForWholeRingsAsync(timeout.Token);
+    }
+
+    private async Task WaitForWholeRingsAsync(CancellationToken cancellationToken)
+    {
+        foreach (HttpClient node in Nodes.Values)
+        {
+            while (true)
+            {
+                ClusterState? state = await node.GetFromJsonAsync<ClusterState>("/cluster", cancellationToken);
+                if (state!.Members.Length == NodeNames.Length && state.Members.All(m => m.InRing))
+                {
+                    break;
+                }
+
+                await Task.Delay(100, cancellationToken);
+            }
+        }
+    }
+
+    private sealed record ClusterState(MemberState[] Members);
+
+    private sealed record MemberState(string Name, bool InRing);
+
+    /// <summary>A fresh key that <paramref name="owner"/> owns while every node is up.</summary>
+    /// <remarks>The nodes' ring, rebuilt here: the same members, points and hash give the same owners.</remarks>
+    public static string KeyOwnedBy(string owner, string label)
+    {
+        var ring = new ConsistentHashRing();
+        ring.Add(NodeNames);
+        while (true)
+        {
+            string key = $"{label}-{Guid.NewGuid():N}";
+            if (ring.GetOwner(key) == owner)
+            {
+                return key;
+            }
+        }
     }
 
     /// <summary>How often the backend served <paramref name="key"/>.</summary>

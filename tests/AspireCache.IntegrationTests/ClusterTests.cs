@@ -73,20 +73,98 @@ public sealed class ClusterTests(ClusterFixture cluster) : IClassFixture<Cluster
     }
 
     [Fact]
-    public async Task ARepeatedRequest_IsAHitAtTheOwner_AndAPeerFetchElsewhere()
+    public async Task ARepeatedRequest_IsAHitAtTheOwner_AndAPeerFetchThenAHotHitElsewhere()
     {
-        string key = FreshKey("repeat");
-        using HttpResponseMessage first = await cluster.Nodes["cache-0"].GetAsync(CachePath(key), Token);
-        string owner = Assert.Single(first.Headers.GetValues("X-Cache-Owner"));
+        // A non-owner counts each ask; the second fetch of a key is kept hot, so the third get is local.
+        string key = ClusterFixture.KeyOwnedBy("cache-0", "repeat");
+        using (HttpResponseMessage first = await cluster.Nodes["cache-0"].GetAsync(CachePath(key), Token))
+        {
+            Assert.Equal("load", Assert.Single(first.Headers.GetValues("X-Cache-Result")));
+        }
 
         foreach ((string name, HttpClient node) in cluster.Nodes)
         {
-            await node.GetAsync(CachePath(key), Token); // Whatever the first answer, the second is settled.
-            using HttpResponseMessage again = await node.GetAsync(CachePath(key), Token);
-            Assert.Equal(name == owner ? "hit" : "peer", Assert.Single(again.Headers.GetValues("X-Cache-Result")));
+            string[] expected = name == "cache-0" ? ["hit", "hit", "hit"] : ["peer", "peer", "hot"];
+            foreach (string result in expected)
+            {
+                using HttpResponseMessage response = await node.GetAsync(CachePath(key), Token);
+                Assert.Equal(result, Assert.Single(response.Headers.GetValues("X-Cache-Result")));
+            }
         }
 
         Assert.Equal(1, await cluster.BackendCallsAsync(key, Token));
+    }
+
+    [Fact]
+    public async Task ASourceSlowerThanThePeerTimeout_IsLoadedOnce_For300RequestsOnAllNodes_AndTheOwnerStaysUp()
+    {
+        string key = FreshKey("slow");
+        HttpClient[] nodes = [.. cluster.Nodes.Values];
+
+        HttpResponseMessage[] responses = await Task.WhenAll(Enumerable.Range(0, 300).Select(i => nodes[i % nodes.Length].GetAsync(CachePath(key), Token)));
+
+        Assert.All(responses, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
+        string owner = Assert.Single(responses.SelectMany(r => r.Headers.GetValues("X-Cache-Owner")).Distinct());
+        var views = new List<string>();
+        foreach (HttpClient node in nodes)
+        {
+            ClusterView view = (await node.GetFromJsonAsync<ClusterView>("/cluster", Token))!;
+            MemberView seen = view.Members.Single(m => m.Name == owner);
+            views.Add($"{view.Name} sees {owner} as {seen.State} ({seen.LastError})");
+        }
+
+        Assert.True(1 == await cluster.BackendCallsAsync(key, Token), $"More than one load: {string.Join("; ", views)}");
+        Assert.All(views, view => Assert.Matches(" as (up|self) ", view));
+
+        foreach (HttpResponseMessage response in responses)
+        {
+            response.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task AKeyTheSourceDoesNotHave_Is404NoSuchKey_OnEveryNode_AndTheSourceIsAskedOnce()
+    {
+        string key = "missing-" + Guid.NewGuid().ToString("N");
+        HttpClient[] nodes = [.. cluster.Nodes.Values];
+
+        HttpResponseMessage[] responses = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => nodes[i % nodes.Length].GetAsync(CachePath(key), Token)));
+
+        foreach (HttpResponseMessage response in responses)
+        {
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            using JsonDocument problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Token));
+            Assert.Equal("urn:aspirecache:problem:no-such-key", problem.RootElement.GetProperty("type").GetString());
+            response.Dispose();
+        }
+
+        // No node loaded it a second time after its owner's answer.
+        Assert.Equal(1, await cluster.BackendCallsAsync(key, Token));
+    }
+
+    [Fact]
+    public async Task PeerFetches_ReuseTheirConnections()
+    {
+        // Keys of cache-1, loaded there first, then fetched once each by cache-0: one peer round trip per get.
+        string[] keys = [.. Enumerable.Range(0, 100).Select(i => ClusterFixture.KeyOwnedBy("cache-1", $"reuse-{i}"))];
+        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = Token }, async (key, token) =>
+        {
+            using HttpResponseMessage warm = await cluster.Nodes["cache-1"].GetAsync(CachePath(key), token);
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+        });
+
+        int ownerPort = cluster.App.GetEndpoint("cache-1", "http").Port;
+        double openedBefore = await ConnectionsOpenedAsync("cache-0", ownerPort);
+        foreach (string key in keys)
+        {
+            using HttpResponseMessage response = await cluster.Nodes["cache-0"].GetAsync(CachePath(key), Token);
+            Assert.Equal("peer", Assert.Single(response.Headers.GetValues("X-Cache-Result")));
+        }
+
+        double opened = await ConnectionsOpenedAsync("cache-0", ownerPort) - openedBefore;
+
+        // 100 sequential fetches; a new connection each would show as 100.
+        Assert.InRange(opened, 0, 2);
     }
 
     [Fact]
@@ -226,5 +304,26 @@ public sealed class ClusterTests(ClusterFixture cluster) : IClassFixture<Cluster
 
     private sealed record ClusterView(string Name, int PointsPerMember, MemberView[] Members);
 
-    private sealed record MemberView(string Name, string[] Addresses);
+    private sealed record MemberView(string Name, string[] Addresses, string State, string? LastError);
+
+    // Connections that a node's HttpClients opened to a port: those open now plus those already closed,
+    // from the System.Net.Http meter on the node's /metrics.
+    private async Task<double> ConnectionsOpenedAsync(string node, int port)
+    {
+        string text = await cluster.Nodes[node].GetStringAsync("/metrics", Token);
+        string portLabel = $"server_port=\"{port}\"";
+        double total = 0;
+        foreach (string line in text.Split('\n'))
+        {
+            bool open = line.StartsWith("http_client_open_connections{", StringComparison.Ordinal);
+            bool closed = line.StartsWith("http_client_connection_duration_seconds_count{", StringComparison.Ordinal);
+            if ((open || closed) && line.Contains(portLabel, StringComparison.Ordinal))
+            {
+                total += double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        Assert.True(total > 0 || text.Contains("http_client_open_connections", StringComparison.Ordinal), "The node exports no HttpClient connection metrics.");
+        return total;
+    }
 }

@@ -117,7 +117,7 @@ public sealed class FailureTests(FailureFixture cluster) : IClassFixture<Failure
     {
         await WaitUntilAllUpAsync();
         HttpClient asker = cluster.Nodes["cache-0"];
-        string key = KeyOwnedBy("cache-1", "hang");
+        string key = ClusterFixture.KeyOwnedBy("cache-1", "hang");
         using (HttpResponseMessage set = await cluster.Nodes["cache-1"].PutAsync("/_faults/peer-delay?ms=20000", null, Token))
         {
             Assert.Equal(HttpStatusCode.NoContent, set.StatusCode);
@@ -163,21 +163,6 @@ public sealed class FailureTests(FailureFixture cluster) : IClassFixture<Failure
         foreach (HttpResponseMessage response in responses)
         {
             response.Dispose();
-        }
-    }
-
-    // The nodes' ring, rebuilt here: the same members, points and hash give the same owners.
-    private static string KeyOwnedBy(string owner, string label)
-    {
-        var ring = new ConsistentHashRing();
-        ring.Add(ClusterFixture.NodeNames);
-        while (true)
-        {
-            string key = $"{label}-{Guid.NewGuid():N}";
-            if (ring.GetOwner(key) == owner)
-            {
-                return key;
-            }
         }
     }
 
