@@ -12,7 +12,13 @@ namespace AspireCache.Node;
 /// </remarks>
 [DebuggerDisplay("{Name}")]
 internal sealed partial class HttpCachePeer(
-    string name, IHttpClientFactory clients, PeerHealth health, TimeSpan timeout, IReadOnlyDictionary<string, CacheGroupSettings> groups, ILogger logger) : ICachePeer
+    string name,
+    IHttpClientFactory clients,
+    PeerHealth health,
+    TimeSpan timeout,
+    IReadOnlyDictionary<string, CacheGroupSettings> groups,
+    TimeProvider time,
+    ILogger logger) : ICachePeer
 {
     // "http://cache-1" is a service-discovery name: the client's handler resolves it to the node's address.
     private readonly Uri _baseAddress = new($"http://{name}");
@@ -25,8 +31,8 @@ internal sealed partial class HttpCachePeer(
 
         // One deadline for the headers and a hit's body: a peer that stalls halfway through a value must
         // not hold the flight, and every caller waiting on it, any longer than one that never answers.
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, health.WhenDown(Name));
-        deadline.CancelAfter(timeout);
+        using var timer = new CancellationTokenSource(timeout, time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, health.WhenDown(Name), timer.Token);
         bool deferred = false;
         try
         {
@@ -40,7 +46,7 @@ internal sealed partial class HttpCachePeer(
                 // Alive and loading: wait as long as the load may take, plus the time to hear its end.
                 deferred = true;
                 health.ReportSuccess(Name, PeerSignal.Fetch);
-                deadline.CancelAfter(settings.LoadTimeout + timeout);
+                timer.CancelAfter(settings.LoadTimeout + timeout);
                 byte[] answer = await BoundedBody.ReadAsync(response.Content, settings.MaxValueBytes + 1, group, deadline.Token).ConfigureAwait(false);
                 return PeerAnswer.Read(answer, Name);
             }

@@ -15,7 +15,7 @@ internal sealed class LocalNode : IDisposable
         string[] peers = [.. settings.Members.Distinct(StringComparer.Ordinal).Where(member => !string.Equals(member, Name, StringComparison.Ordinal))];
         Health = new PeerHealth(Picker, peers, settings, meters, time, loggers.CreateLogger<PeerHealth>());
         ILogger peerLogger = loggers.CreateLogger<HttpCachePeer>();
-        Picker.SetPeers(peers.Select(peer => new HttpCachePeer(peer, clients, Health, settings.PeerTimeout, settings.Groups, peerLogger)));
+        Picker.SetPeers(peers.Select(peer => new HttpCachePeer(peer, clients, Health, settings.PeerTimeout, settings.Groups, time, peerLogger)));
 
         Groups = settings.Groups.ToFrozenDictionary(
             pair => pair.Key,

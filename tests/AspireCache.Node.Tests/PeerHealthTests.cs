@@ -69,6 +69,30 @@ public sealed class PeerHealthTests : IDisposable
     }
 
     [Fact]
+    public async Task WhenDown_IsCancelledAtTheEjection_AndRenewedWhenThePeerRejoins()
+    {
+        CancellationToken before = _health.WhenDown("cache-1");
+        _health.ReportFailure("cache-1", PeerSignal.Probe, "timed out", timedOut: true);
+        Assert.False(before.IsCancellationRequested);
+
+        _health.ReportFailure("cache-1", PeerSignal.Probe, "timed out", timedOut: true);
+        await WaitCancelledAsync(before);
+        Assert.True(_health.WhenDown("cache-1").IsCancellationRequested);
+
+        _health.ReportSuccess("cache-1", PeerSignal.Probe);
+        _health.ReportSuccess("cache-1", PeerSignal.Probe);
+        Assert.False(_health.WhenDown("cache-1").IsCancellationRequested);
+    }
+
+    // The cancellation runs off the health lock's thread: wait for it, boundedly.
+    private static async Task WaitCancelledAsync(CancellationToken token)
+    {
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using CancellationTokenRegistration registration = token.Register(() => cancelled.TrySetResult());
+        await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
     public void ReportsAboutUnknownPeers_AreIgnored()
     {
         _health.ReportFailure("stranger", PeerSignal.Fetch, "x", timedOut: false);

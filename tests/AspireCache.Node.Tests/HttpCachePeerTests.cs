@@ -1,0 +1,201 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using AspireCache.Node;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace AspireCache.Node.Tests;
+
+/// <summary>How a node reads its peers' answers: deferred answers, dead owners, hangs and limits.</summary>
+public sealed class HttpCachePeerTests : IDisposable
+{
+    private static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(1);
+
+    private readonly FakeTimeProvider _clock = new();
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly RingPeerPicker _picker = new("cache-0");
+    private readonly PeerHealth _health;
+
+    public HttpCachePeerTests()
+    {
+        _health = new PeerHealth(
+            _picker,
+            ["cache-1"],
+            new CacheNodeOptions { FailuresToEject = 2, SuccessesToRejoin = 2 },
+            _services.GetRequiredService<IMeterFactory>(),
+            TimeProvider.System,
+            NullLogger<PeerHealth>.Instance);
+    }
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    public void Dispose() => _services.Dispose();
+
+    [Fact]
+    public async Task ADeferredAnswer_IsAwaitedPastThePeerTimeout_AndCountsForThePeer()
+    {
+        var body = new HeldStream();
+        HttpCachePeer peer = PeerAnswering(() => Deferred(body));
+
+        Task<ReadOnlyMemory<byte>> fetch = peer.GetAsync("demo", "k", Token).AsTask();
+        await body.Reading.Task.WaitAsync(TimeSpan.FromSeconds(30), Token);
+
+        // The owner's load takes five peer timeouts; the asker keeps waiting.
+        _clock.Advance(PeerTimeout * 5);
+        Assert.False(fetch.IsCompleted);
+        Assert.Equal(MemberState.Up, _health.Snapshot()["cache-1"].State);
+
+        body.Complete([(byte)'V', 1, 2, 3]);
+        Assert.Equal([1, 2, 3], (await fetch).ToArray());
+        Assert.Equal(MemberState.Up, _health.Snapshot()["cache-1"].State);
+    }
+
+    [Fact]
+    public async Task APeerThatSendsNoHeaders_TimesOutAtThePeerTimeout_AndCountsAgainstIt()
+    {
+        var never = new TaskCompletionSource<HttpResponseMessage>();
+        HttpCachePeer peer = PeerAnswering(never.Task);
+
+        Task<ReadOnlyMemory<byte>> fetch = peer.GetAsync("demo", "k", Token).AsTask();
+        _clock.Advance(PeerTimeout);
+
+        Exception error = await Assert.ThrowsAnyAsync<Exception>(() => fetch.WaitAsync(TimeSpan.FromSeconds(30), Token));
+        Assert.Contains("no answer within 1000 ms", error.Message, StringComparison.Ordinal);
+        Assert.Equal(MemberState.Suspect, _health.Snapshot()["cache-1"].State);
+    }
+
+    [Fact]
+    public async Task ADeferredLoadThatNeverEnds_TimesOutAfterTheLoadTimeoutAndThePeerTimeout()
+    {
+        var body = new HeldStream();
+        HttpCachePeer peer = PeerAnswering(() => Deferred(body));
+
+        Task<ReadOnlyMemory<byte>> fetch = peer.GetAsync("demo", "k", Token).AsTask();
+        await body.Reading.Task.WaitAsync(TimeSpan.FromSeconds(30), Token);
+        _clock.Advance(CacheGroupOptions.DefaultLoadTimeout);
+        Assert.False(fetch.IsCompleted);
+        _clock.Advance(PeerTimeout);
+
+        Exception error = await Assert.ThrowsAnyAsync<Exception>(() => fetch.WaitAsync(TimeSpan.FromSeconds(30), Token));
+        Assert.Contains("no end of its load", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnOwnerTakenOutOfTheRingWhileLoading_EndsTheWaitAtOnce()
+    {
+        var body = new HeldStream();
+        HttpCachePeer peer = PeerAnswering(() => Deferred(body));
+
+        Task<ReadOnlyMemory<byte>> fetch = peer.GetAsync("demo", "k", Token).AsTask();
+        await body.Reading.Task.WaitAsync(TimeSpan.FromSeconds(30), Token);
+
+        // Its probes fail: the prober reports, and the peer is down.
+        _health.ReportFailure("cache-1", PeerSignal.Probe, "probe timed out", timedOut: true);
+        Assert.False(fetch.IsCompleted);
+        _health.ReportFailure("cache-1", PeerSignal.Probe, "probe timed out", timedOut: true);
+
+        Exception error = await Assert.ThrowsAnyAsync<Exception>(() => fetch.WaitAsync(TimeSpan.FromSeconds(30), Token));
+        Assert.Contains("taken out of the ring", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ADeferredAnswer_CarriesTheOwnersSourceAnswers()
+    {
+        HttpCachePeer notFound = PeerAnswering(() => Deferred(new MemoryStream([(byte)'N', .. "gone"u8])));
+        HttpCachePeer timedOut = PeerAnswering(() => Deferred(new MemoryStream([(byte)'T', .. "slow"u8])));
+
+        await Assert.ThrowsAsync<CacheKeyNotFoundException>(async () => await notFound.GetAsync("demo", "k", Token));
+        CacheSourceException timeout = await Assert.ThrowsAsync<CacheSourceException>(async () => await timedOut.GetAsync("demo", "k", Token));
+        Assert.True(timeout.IsTimeout);
+        Assert.Equal(MemberState.Up, _health.Snapshot()["cache-1"].State);
+    }
+
+    [Fact]
+    public async Task AValueOverTheLimit_IsRefusedByItsContentLength_BeforeItIsRead()
+    {
+        var huge = new HeldStream();
+        HttpCachePeer peer = PeerAnswering(() => new HttpResponseMessage(HttpStatusCode.OK)
+        {
+            Content = new StreamContent(huge) { Headers = { ContentLength = CacheGroupOptions.DefaultMaxValueBytes + 1 } },
+        });
+
+        await Assert.ThrowsAsync<CacheValueTooLargeException>(async () => await peer.GetAsync("demo", "k", Token));
+        Assert.False(huge.Reading.Task.IsCompleted);
+    }
+
+    private static HttpResponseMessage Deferred(Stream body)
+    {
+        var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(body) };
+        response.Headers.Add(PeerProtocol.DeferredHeader, "1");
+        return response;
+    }
+
+    private HttpCachePeer PeerAnswering(Func<HttpResponseMessage> answer) => PeerAnswering(Task.FromResult(answer()));
+
+    private HttpCachePeer PeerAnswering(Task<HttpResponseMessage> answer) => new(
+        "cache-1",
+        new SingleClientFactory(new AnsweringHandler(answer)),
+        _health,
+        PeerTimeout,
+        new Dictionary<string, CacheGroupSettings> { ["demo"] = new() },
+        _clock,
+        NullLogger.Instance);
+
+    private sealed class AnsweringHandler(Task<HttpResponseMessage> answer) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            answer.WaitAsync(cancellationToken);
+    }
+
+    private sealed class SingleClientFactory(HttpMessageHandler handler) : IHttpClientFactory
+    {
+        public HttpClient CreateClient(string name) => new(handler, disposeHandler: false);
+    }
+
+    /// <summary>A body whose bytes arrive when the test says: reads wait until then, or until cancelled.</summary>
+    private sealed class HeldStream : Stream
+    {
+        private readonly TaskCompletionSource<byte[]> _bytes = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private byte[]? _rest;
+
+        public TaskCompletionSource Reading { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public void Complete(byte[] bytes) => _bytes.SetResult(bytes);
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Reading.TrySetResult();
+            _rest ??= await _bytes.Task.WaitAsync(cancellationToken);
+            int count = Math.Min(buffer.Length, _rest.Length);
+            _rest.AsSpan(0, count).CopyTo(buffer.Span);
+            _rest = _rest[count..];
+            return count;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
