@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace AspireCache;
 
@@ -14,18 +13,14 @@ namespace AspireCache;
 [DebuggerDisplay("{Name}: {Store.Count} entries, {Store.Bytes} bytes")]
 public sealed class CacheGroup : IDisposable
 {
-    private readonly CacheLoader _loader;
     private readonly IPeerPicker _peers;
 
     // Two kinds of flight, so that a peer request, which must never be forwarded, cannot join a flight
     // that is waiting on another peer: two nodes whose rings disagree would otherwise wait on each other.
     private readonly SingleFlight<string, CacheResult> _peerFetches = new(StringComparer.Ordinal);
     private readonly SingleFlight<string, CacheResult> _loads = new(StringComparer.Ordinal);
-    private readonly RecentFailures _recentFailures;
-    private readonly RecentFailures _notFound;
+    private readonly LoadRunner _loadRunner;
     private readonly HotCache? _hot;
-    private readonly LoadSlots _loadSlots;
-    private readonly TimeProvider _time;
 
     /// <summary>Creates a group.</summary>
     /// <param name="name">The group's name, unique in the cluster; it tags the group's metrics.</param>
@@ -48,12 +43,8 @@ public sealed class CacheGroup : IDisposable
         long hotBytes = (long)(options.CapacityBytes * options.HotCacheShare);
         Store = new LruStore(options.CapacityBytes - hotBytes);
         _hot = hotBytes > 0 ? new HotCache(hotBytes) : null;
-        _loader = loader;
         _peers = peers ?? NoPeers.Instance;
-        _time = options.TimeProvider;
-        _recentFailures = new RecentFailures(options.FailureBackoff, _time);
-        _notFound = new RecentFailures(options.NotFoundTtl, _time);
-        _loadSlots = new LoadSlots(options.MaxConcurrentLoads);
+        _loadRunner = new LoadRunner(this, loader, options);
         CacheMetrics.Register(this);
     }
 
@@ -82,11 +73,11 @@ public sealed class CacheGroup : IDisposable
     public LruStore? HotStore => _hot?.Store;
 
     /// <summary>Loads calling the source right now (at most the group's <see cref="CacheGroupOptions.MaxConcurrentLoads"/>).</summary>
-    public int ActiveLoads => _loadSlots.Active;
+    public int ActiveLoads => _loadRunner.Slots.Active;
 
-    internal long LoadSlotsQueued => _loadSlots.Queued;
+    internal long LoadSlotsQueued => _loadRunner.Slots.Queued;
 
-    internal long LoadSlotsRejected => _loadSlots.Rejected;
+    internal long LoadSlotsRejected => _loadRunner.Slots.Rejected;
 
     /// <summary>The group's running totals.</summary>
     public CacheGroupStats Stats { get; } = new();
@@ -146,49 +137,10 @@ public sealed class CacheGroup : IDisposable
     }
 
     /// <summary>Throws <see cref="InvalidCacheKeyException"/> unless the key is one this group accepts.</summary>
-    public void ValidateKey(string key)
-    {
-        if (string.IsNullOrEmpty(key))
-        {
-            throw new InvalidCacheKeyException("A cache key must not be empty.");
-        }
-
-        if (key is "." or "..")
-        {
-            // URLs resolve these as path segments, so no peer or source could be asked for them.
-            throw new InvalidCacheKeyException("'.' and '..' cannot be cache keys: a URL path cannot carry them as a segment.");
-        }
-
-        // UTF-8 takes at least one byte per UTF-16 char and at most three, so most keys need no counting;
-        // a surrogate is checked strictly because a lone one cannot travel to a peer intact.
-        bool mayBeTooLong = key.Length > MaxKeyBytes / 3;
-        bool hasSurrogates = key.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF');
-        if (!mayBeTooLong && !hasSurrogates)
-        {
-            return;
-        }
-
-        int bytes;
-        try
-        {
-            bytes = key.Length > MaxKeyBytes ? key.Length : StrictUtf8.GetByteCount(key);
-        }
-        catch (EncoderFallbackException)
-        {
-            throw new InvalidCacheKeyException("A cache key must be valid Unicode; this one has an unpaired surrogate.");
-        }
-
-        if (bytes > MaxKeyBytes)
-        {
-            throw new InvalidCacheKeyException(
-                $"A cache key of group '{Name}' may have at most {MaxKeyBytes} UTF-8 bytes; this one has {(key.Length > MaxKeyBytes ? "more than " + MaxKeyBytes : bytes)}.");
-        }
-    }
+    public void ValidateKey(string key) => CacheKeyRules.Validate(key, MaxKeyBytes, Name);
 
     /// <summary>Stops publishing the group's metrics.</summary>
     public void Dispose() => CacheMetrics.Unregister(this);
-
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private async ValueTask<CacheResult> GetMissAsync(string key, long started, CancellationToken cancellationToken)
     {
@@ -315,67 +267,14 @@ public sealed class CacheGroup : IDisposable
         }
 
         // A key whose load just failed gets that failure again until its backoff has passed.
-        _recentFailures.ThrowIfRecent(key);
-        if (_notFound.TryGetRecent(key, out System.Runtime.ExceptionServices.ExceptionDispatchInfo? notFound))
-        {
-            Interlocked.Increment(ref Stats.NegativeHitsCount);
-            notFound.Throw();
-        }
+        _loadRunner.ThrowIfRemembered(key);
 
-        using Activity? activity = CacheTracing.Start(CacheTracing.LoadSpan, this, key);
-        long started = Stopwatch.GetTimestamp();
         ReadOnlyMemory<byte> value;
-        using (var deadline = new CancellationTokenSource(LoadTimeout, _time))
+        using (Activity? activity = CacheTracing.Start(CacheTracing.LoadSpan, this, key))
         {
-            if (!await _loadSlots.TryEnterAsync(deadline.Token).ConfigureAwait(false))
-            {
-                // Not remembered as the key's failure: it says that this node is busy, not that the source failed.
-                var rejected = new CacheSourceException($"No load slot of group '{Name}' came free within its LoadTimeout of {LoadTimeout.TotalSeconds:0.###} s.", isTimeout: true);
-                CacheTracing.Failed(activity, rejected);
-                throw rejected;
-            }
-
-            try
-            {
-                value = await CallLoaderAsync(key, deadline.Token).WaitAsync(deadline.Token).ConfigureAwait(false);
-                if (value.Length > MaxValueBytes)
-                {
-                    throw CacheValueTooLargeException.For(Name, value.Length, MaxValueBytes);
-                }
-            }
-            catch (CacheKeyNotFoundException ex)
-            {
-                Interlocked.Increment(ref Stats.LoadsNotFoundCount);
-                RecordLoad(started, "not_found");
-                CacheTracing.Failed(activity, ex);
-                _notFound.Remember(key, ex);
-                throw;
-            }
-            catch (Exception ex)
-            {
-                Exception failure = ex is OperationCanceledException && deadline.IsCancellationRequested
-                    ? new CacheSourceException($"The source of group '{Name}' did not answer within {LoadTimeout.TotalSeconds:0.###} s.", isTimeout: true, ex)
-                    : ex;
-                if (failure is CacheValueTooLargeException)
-                {
-                    Interlocked.Increment(ref Stats.ValuesTooLargeCount);
-                }
-
-                Interlocked.Increment(ref Stats.LoadErrorsCount);
-                RecordLoad(started, "error");
-                CacheTracing.Failed(activity, failure);
-                _recentFailures.Remember(key, failure);
-                if (failure == ex)
-                {
-                    throw;
-                }
-
-                throw failure;
-            }
+            value = await _loadRunner.LoadAsync(key, activity).ConfigureAwait(false);
         }
 
-        Interlocked.Increment(ref Stats.LoadsCount);
-        RecordLoad(started, "success");
         if (!Store.Add(key, value))
         {
             // Served, but larger than the whole store: every get of it will load it again.
@@ -383,20 +282,6 @@ public sealed class CacheGroup : IDisposable
         }
 
         return new CacheResult(value, CacheSource.Load);
-    }
-
-    // The slot is given back when the loader ends, not when its caller stops waiting: a loader that
-    // ignores its token still counts against the bound until it returns.
-    private async Task<ReadOnlyMemory<byte>> CallLoaderAsync(string key, CancellationToken deadline)
-    {
-        try
-        {
-            return await _loader(key, deadline).ConfigureAwait(false);
-        }
-        finally
-        {
-            _loadSlots.Exit();
-        }
     }
 
     private void Joined(Activity? activity, FlightTicket<CacheResult> flight)
@@ -433,17 +318,6 @@ public sealed class CacheGroup : IDisposable
                 Stopwatch.GetElapsedTime(started).TotalSeconds,
                 new KeyValuePair<string, object?>(CacheMetrics.GroupTag, Name),
                 new KeyValuePair<string, object?>(CacheMetrics.ResultTag, CacheSourceNames.NameOf(source)));
-        }
-    }
-
-    private void RecordLoad(long started, string outcome)
-    {
-        if (CacheMetrics.LoadDuration.Enabled)
-        {
-            CacheMetrics.LoadDuration.Record(
-                Stopwatch.GetElapsedTime(started).TotalSeconds,
-                new KeyValuePair<string, object?>(CacheMetrics.GroupTag, Name),
-                new KeyValuePair<string, object?>(CacheMetrics.OutcomeTag, outcome));
         }
     }
 }

@@ -1,0 +1,49 @@
+using System.Text;
+
+namespace AspireCache;
+
+/// <summary>What makes a string a cache key: non-empty, not '.' or '..', valid Unicode, and short enough in UTF-8.</summary>
+internal static class CacheKeyRules
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Throws <see cref="InvalidCacheKeyException"/> unless <paramref name="key"/> is a key of at most <paramref name="maxKeyBytes"/> UTF-8 bytes.</summary>
+    public static void Validate(string key, int maxKeyBytes, string group)
+    {
+        if (string.IsNullOrEmpty(key))
+        {
+            throw new InvalidCacheKeyException("A cache key must not be empty.");
+        }
+
+        if (key is "." or "..")
+        {
+            // URLs resolve these as path segments, so no peer or source could be asked for them.
+            throw new InvalidCacheKeyException("'.' and '..' cannot be cache keys: a URL path cannot carry them as a segment.");
+        }
+
+        // UTF-8 takes at least one byte per UTF-16 char and at most three, so most keys need no counting;
+        // a surrogate is checked strictly because a lone one cannot travel to a peer intact.
+        bool mayBeTooLong = key.Length > maxKeyBytes / 3;
+        bool hasSurrogates = key.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF');
+        if (!mayBeTooLong && !hasSurrogates)
+        {
+            return;
+        }
+
+        int bytes;
+        try
+        {
+            bytes = key.Length > maxKeyBytes ? key.Length : StrictUtf8.GetByteCount(key);
+        }
+        catch (EncoderFallbackException)
+        {
+            throw new InvalidCacheKeyException("A cache key must be valid Unicode; this one has an unpaired surrogate.");
+        }
+
+        if (bytes > maxKeyBytes)
+        {
+            throw new InvalidCacheKeyException(
+                $"A cache key of group '{group}' may have at most {maxKeyBytes} UTF-8 bytes; this one has {(key.Length > maxKeyBytes ? "more than " + maxKeyBytes : bytes)}.");
+        }
+    }
+}

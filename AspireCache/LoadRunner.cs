@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+
+namespace AspireCache;
+
+/// <summary>
+/// Runs a group's loads within the group's limits: a bounded number at once, each within LoadTimeout and
+/// MaxValueBytes; remembers failures for the failure backoff and, if asked, "no such key" for NotFoundTtl;
+/// and counts every outcome.
+/// </summary>
+internal sealed class LoadRunner
+{
+    private readonly CacheGroup _group;
+    private readonly CacheLoader _loader;
+    private readonly TimeProvider _time;
+    private readonly RecentFailures _recentFailures;
+    private readonly RecentFailures _notFound;
+
+    public LoadRunner(CacheGroup group, CacheLoader loader, CacheGroupOptions options)
+    {
+        _group = group;
+        _loader = loader;
+        _time = options.TimeProvider;
+        _recentFailures = new RecentFailures(options.FailureBackoff, _time);
+        _notFound = new RecentFailures(options.NotFoundTtl, _time);
+        Slots = new LoadSlots(options.MaxConcurrentLoads);
+    }
+
+    public LoadSlots Slots { get; }
+
+    private CacheGroupStats Stats => _group.Stats;
+
+    /// <summary>Throws the key's remembered failure or "no such key", if it is recent enough to be given again without a load.</summary>
+    public void ThrowIfRemembered(string key)
+    {
+        _recentFailures.ThrowIfRecent(key);
+        if (_notFound.TryGetRecent(key, out ExceptionDispatchInfo? notFound))
+        {
+            Interlocked.Increment(ref Stats.NegativeHitsCount);
+            notFound.Throw();
+        }
+    }
+
+    /// <summary>Calls the loader once, within the group's limits.</summary>
+    public async Task<ReadOnlyMemory<byte>> LoadAsync(string key, Activity? activity)
+    {
+        long started = Stopwatch.GetTimestamp();
+        using var deadline = new CancellationTokenSource(_group.LoadTimeout, _time);
+        if (!await Slots.TryEnterAsync(deadline.Token).ConfigureAwait(false))
+        {
+            // Not remembered as the key's failure: it says that this node is busy, not that the source failed.
+            var rejected = new CacheSourceException(
+                $"No load slot of group '{_group.Name}' came free within its LoadTimeout of {_group.LoadTimeout.TotalSeconds:0.###} s.", isTimeout: true);
+            CacheTracing.Failed(activity, rejected);
+            throw rejected;
+        }
+
+        try
+        {
+            ReadOnlyMemory<byte> value = await CallLoaderAsync(key, deadline.Token).WaitAsync(deadline.Token).ConfigureAwait(false);
+            if (value.Length > _group.MaxValueBytes)
+            {
+                throw CacheValueTooLargeException.For(_group.Name, value.Length, _group.MaxValueBytes);
+            }
+
+            Interlocked.Increment(ref Stats.LoadsCount);
+            Record(started, "success");
+            return value;
+        }
+        catch (CacheKeyNotFoundException ex)
+        {
+            // The source's answer, not its failure: no backoff, but the not-found cache if the group has one.
+            Interlocked.Increment(ref Stats.LoadsNotFoundCount);
+            Record(started, "not_found");
+            CacheTracing.Failed(activity, ex);
+            _notFound.Remember(key, ex);
+            throw;
+        }
+        catch (OperationCanceledException ex) when (deadline.IsCancellationRequested)
+        {
+            var timeout = new CacheSourceException(
+                $"The source of group '{_group.Name}' did not answer within {_group.LoadTimeout.TotalSeconds:0.###} s.", isTimeout: true, ex);
+            Failed(key, timeout, started, activity);
+            throw timeout;
+        }
+        catch (Exception ex)
+        {
+            Failed(key, ex, started, activity);
+            throw;
+        }
+    }
+
+    // The slot is given back when the loader ends, not when its caller stops waiting: a loader that
+    // ignores its token still counts against the bound until it returns.
+    private async Task<ReadOnlyMemory<byte>> CallLoaderAsync(string key, CancellationToken deadline)
+    {
+        try
+        {
+            return await _loader(key, deadline).ConfigureAwait(false);
+        }
+        finally
+        {
+            Slots.Exit();
+        }
+    }
+
+    private void Failed(string key, Exception failure, long started, Activity? activity)
+    {
+        if (failure is CacheValueTooLargeException)
+        {
+            Interlocked.Increment(ref Stats.ValuesTooLargeCount);
+        }
+
+        Interlocked.Increment(ref Stats.LoadErrorsCount);
+        Record(started, "error");
+        CacheTracing.Failed(activity, failure);
+        _recentFailures.Remember(key, failure);
+    }
+
+    private void Record(long started, string outcome)
+    {
+        if (CacheMetrics.LoadDuration.Enabled)
+        {
+            CacheMetrics.LoadDuration.Record(
+                Stopwatch.GetElapsedTime(started).TotalSeconds,
+                new KeyValuePair<string, object?>(CacheMetrics.GroupTag, _group.Name),
+                new KeyValuePair<string, object?>(CacheMetrics.OutcomeTag, outcome));
+        }
+    }
+}
