@@ -43,13 +43,9 @@ internal sealed partial class PeerHealth
     /// Cancelled when <paramref name="peer"/> is taken out of the ring, so that requests waiting for it to
     /// finish a load stop waiting at once; already cancelled while it is down.
     /// </summary>
-    public CancellationToken WhenDown(string peer)
-    {
-        lock (_lock)
-        {
-            return _peers.TryGetValue(peer, out Peer? state) ? state.Down.Token : CancellationToken.None;
-        }
-    }
+    public CancellationToken WhenDown(string peer) =>
+        // The table of peers never changes after construction, and Down is swapped as a whole: no lock.
+        _peers.TryGetValue(peer, out Peer? state) ? Volatile.Read(ref state.Down).Token : CancellationToken.None;
 
     /// <summary>Each peer's state as /cluster shows it.</summary>
     public IReadOnlyDictionary<string, MemberStatus> Snapshot()
@@ -62,6 +58,13 @@ internal sealed partial class PeerHealth
 
     public void ReportSuccess(string peer, PeerSignal signal)
     {
+        // Every fetch reports; a peer in good standing has nothing to change, and takes no lock for it.
+        // A failure reported at the same moment may then keep its count: the verdict errs towards caution.
+        if (_peers.TryGetValue(peer, out Peer? known) && known.State == MemberState.Up && Volatile.Read(ref known.Failures[(int)signal]) == 0)
+        {
+            return;
+        }
+
         lock (_lock)
         {
             if (!_peers.TryGetValue(peer, out Peer? state))
@@ -126,7 +129,7 @@ internal sealed partial class PeerHealth
         }
         else if (peer.State == MemberState.Down)
         {
-            peer.Down = new CancellationTokenSource();
+            Volatile.Write(ref peer.Down, new CancellationTokenSource());
         }
 
         peer.State = state;
@@ -152,14 +155,14 @@ internal sealed partial class PeerHealth
 
     private sealed class Peer(DateTimeOffset since)
     {
-        public MemberState State { get; set; } = MemberState.Up;
+        public volatile MemberState State = MemberState.Up;
 
         public DateTimeOffset Since { get; set; } = since;
 
         public string? LastError { get; set; }
 
-        /// <summary>Cancelled when the peer goes down; replaced when it comes back.</summary>
-        public CancellationTokenSource Down { get; set; } = new();
+        /// <summary>Cancelled when the peer goes down; replaced when it comes back. A field, read without the lock.</summary>
+        public CancellationTokenSource Down = new();
 
         /// <summary>Failures in a row, by <see cref="PeerSignal"/>.</summary>
         public int[] Failures { get; } = new int[2];
