@@ -23,10 +23,27 @@ public class LruStoreTests
         Assert.False(store.TryGet("b", out _));
     }
 
-    [Fact]
-    public void SizeOf_CountsKeyCharsValueBytesAndOverhead()
+    [Theory]
+    [InlineData("abc", 10, 32, 40)] // 22 + 6 rounds up to 32; 24 + 10 to 40.
+    [InlineData("", 0, 24, 24)]
+    [InlineData("user:0000000", 100, 48, 128)]
+    public void SizeOf_CountsTheKeyAndValueObjectsAndOverhead(string key, int valueLength, int keyObject, int valueObject)
     {
-        Assert.Equal((3 * 2) + 10 + LruStore.EntryOverheadBytes, LruStore.SizeOf("abc", new byte[10]));
+        Assert.Equal(keyObject + valueObject + LruStore.EntryOverheadBytes, LruStore.SizeOf(key, new byte[valueLength]));
+    }
+
+    [Fact]
+    public void Add_SliceOfAnArray_KeepsACopyOfJustTheSlice()
+    {
+        var store = new LruStore(1024);
+        byte[] array = [1, 2, 3, 4, 5];
+
+        store.Add("a", array.AsMemory(1, 3));
+        array[2] = 9;
+
+        Assert.True(store.TryGet("a", out ReadOnlyMemory<byte> found));
+        Assert.Equal([2, 3, 4], found.ToArray());
+        Assert.Equal(LruStore.SizeOf("a", new byte[3]), store.Bytes);
     }
 
     [Fact]
