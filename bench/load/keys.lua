@@ -13,7 +13,9 @@ local keys = {}
 local cdf = {}
 
 if mode == "walk" or mode == "zipf" then
-  local file = assert(io.open(assert(os.getenv("BENCH_KEYS"), "BENCH_KEYS not set")))
+  local path = os.getenv("BENCH_KEYS")
+  assert(path, "BENCH_KEYS not set")
+  local file = assert(io.open(path, "r"))
   for line in file:lines() do
     if #line > 0 then keys[#keys + 1] = base .. line end
   end
