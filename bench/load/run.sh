@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Load benchmark of AspireCache against golang/groupcache and an ASP.NET Core floor, all on loopback.
-# Usage: bash bench/load/run.sh [--smoke] [--out FILE]   (see bench/load/README.md)
+# Usage: bash bench/load/run.sh [--smoke] [--memory-only] [--out FILE]   (see bench/load/README.md)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HERE=$ROOT/bench/load
 SMOKE=0
+MEMORY_ONLY=0
 OUT=$HERE/results.md
 while [ $# -gt 0 ]; do
   case $1 in
     --smoke) SMOKE=1 ;;
+    --memory-only) MEMORY_ONLY=1 ;;
     --out) OUT=$2; shift ;;
-    *) echo "usage: $0 [--smoke] [--out FILE]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--smoke] [--memory-only] [--out FILE]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -39,6 +41,8 @@ unset OTEL_EXPORTER_OTLP_ENDPOINT ASPNETCORE_URLS DOTNET_gcServer DOTNET_GCDynam
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 STARTED_AT=$(date +%s)
+# Other work on the machine shares the cores; the load averages go into results.md to show it.
+LOADAVG_START=$(cut -d' ' -f1-3 /proc/loadavg)
 WORK=$(mktemp -d /tmp/aspirecache-load.XXXXXX)
 declare -A PID_OF=()
 FAILED=1
@@ -206,6 +210,7 @@ measure() {
 }
 
 # ------------------------------------------------------------------------------------ throughput
+if [ $MEMORY_ONLY = 0 ]; then
 log "starting AspireCache, groupcache and the two floors on core(s) $SERVER_CORES"
 start_aspire aspire $SERVER_CORES $DELAY_MS
 start_groupcache gc $SERVER_CORES $DELAY_MS
@@ -295,30 +300,44 @@ for round in $(seq $ROUNDS); do
 done
 
 stop aspire-backend aspire-0 aspire-1 aspire-2 gc-0 gc-1 gc-2 floor-defaults floor-bare
+fi
 
 # ---------------------------------------------------------------------------------------- memory
-# Unpinned: with one core the runtime falls back to workstation GC, and the choice of GC is the point.
-GC_CONFIGS=(server-datas server-classic workstation workstation-conserve)
+# Unpinned: a process pinned to one core gets at most one GC heap, and the choice of GC is the point.
+# as-built is whatever CacheNode.csproj (and the runtime's defaults) chose; the others override it.
+GC_CONFIGS=(as-built server-datas server-classic workstation workstation-conserve)
 declare -A GC_ENV=(
+  [as-built]=""
   [server-datas]="DOTNET_gcServer=1 DOTNET_GCDynamicAdaptationMode=1"
   [server-classic]="DOTNET_gcServer=1 DOTNET_GCDynamicAdaptationMode=0"
   [workstation]="DOTNET_gcServer=0"
   [workstation-conserve]="DOTNET_gcServer=0 DOTNET_GCConserveMemory=5"
 )
-mem_row() { printf '%s\t%s\t%s\t%s\t%s\n' "$@" >>"$MEM"; }
+# mem_row CONFIG ROLE ENTRIES BYTES RSS_KB [HEAP<TAB>COMMITTED]
+mem_row() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" "${6:-0	0}" >>"$MEM"; }
+# gc_heap URL: the managed heap after the last GC (all generations) and the GC's committed bytes, from
+# the runtime's metrics, to tell what in the RSS is the heap and what is not.
+gc_heap() {
+  curl -fsS --max-time 10 "$1/metrics" | awk '
+    /^dotnet_gc_last_collection_heap_size_bytes/ { h += $NF }
+    /^dotnet_gc_last_collection_memory_committed_size_bytes/ { c = $NF }
+    END { printf "%d\t%d", h, c }'
+}
 for config in "${GC_CONFIGS[@]}"; do
   log "memory: $config, $MEM_KEYS keys through node 0"
   read -r -a gc_env <<<"${GC_ENV[$config]}"
+  # The floor gets the nodes' load (the same keys, the same loader) and the same pause before reading.
   start_floor mem-floor all defaults "${gc_env[@]}"
-  wrk_run 2 $CONNS "$FLOOR_URL/cache/demo/k" >/dev/null
-  mem_row "$config" floor 0 0 "$(rss_kb mem-floor)"
+  $LOADTOOL warm -url "$FLOOR_URL/cache/demo/" -prefix m- -n $MEM_KEYS -c 32
+  sleep 2
+  mem_row "$config" floor 0 0 "$(rss_kb mem-floor)" "$(gc_heap "$FLOOR_URL")"
   stop mem-floor
   start_aspire mem all $MEM_DELAY_MS "${gc_env[@]}"
   $LOADTOOL warm -url "${ASPIRE_URL[0]}/cache/demo/" -prefix m- -n $MEM_KEYS -c 32
   sleep 2
   for i in 0 1 2; do
     read -r entries bytes < <($LOADTOOL stat -url "${ASPIRE_URL[$i]}/cluster")
-    mem_row "$config" node-$i "$entries" "$bytes" "$(rss_kb mem-$i)"
+    mem_row "$config" node-$i "$entries" "$bytes" "$(rss_kb mem-$i)" "$(gc_heap "${ASPIRE_URL[$i]}")"
   done
   stop mem-backend mem-0 mem-1 mem-2
 done
@@ -355,6 +374,7 @@ meta dotnet "$(dotnet --version)"
 meta go "$(go version | awk '{ print $3 }')"
 meta wrk "$(wrk -v 2>&1 | awk 'NR == 1 { print $2 }')"
 meta wall_s $(($(date +%s) - STARTED_AT))
+meta loadavg "$LOADAVG_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 
 mkdir -p "$(dirname "$OUT")"
 $LOADTOOL report -raw "$RAW" -mem "$MEM" -meta "$META" -out "$OUT"

@@ -26,12 +26,15 @@ else
 byte[] value = new byte[valueBytes];
 new Random(1).NextBytes(value);
 
-// Written the way the node writes a hit, so that the two differ only in what precedes the write.
+// Written the way the node writes a hit, headers included, so that the two differ only in what
+// precedes the write. The owner header also lets run.sh's loader, which records owners, load it.
 app.MapGet("/cache/demo/{**key}", async context =>
 {
     HttpResponse response = context.Response;
     response.ContentType = "application/octet-stream";
     response.ContentLength = value.Length;
+    response.Headers["X-Cache-Result"] = "hit";
+    response.Headers["X-Cache-Owner"] = "floor";
     await response.BodyWriter.WriteAsync(value, context.RequestAborted);
 });
 

@@ -20,9 +20,10 @@ type run struct {
 
 // One process's memory: a row of mem.tsv.
 type memRow struct {
-	config, role   string
-	entries, bytes int64
-	rssKB          int64
+	config, role    string
+	entries, bytes  int64
+	rssKB           int64
+	heap, committed int64 // the managed heap after the last GC and the GC's committed bytes (.NET only)
 }
 
 var scenarios = []struct{ id, title string }{
@@ -81,7 +82,8 @@ func report(args []string) error {
 	w("- Source: %s ms per load (DemoBackend over HTTP for AspireCache, `time.Sleep` in the getter for groupcache); 1 KiB values. "+
 		"Key sets: %s distinct keys (walked at node 1, %s of them owned elsewhere), %s Zipf keys; both warmed through node 0.\n",
 		meta["delay_ms"], meta["distinct_keys"], meta["walk_keys_aspire"], meta["zipf_keys"])
-	w("- AspireCache nodes ran with %s. Total wall time of this run: %s s.\n\n", meta["gc_as_built"], meta["wall_s"])
+	w("- AspireCache nodes ran with %s. Total wall time of this run: %s s.\n", meta["gc_as_built"], meta["wall_s"])
+	w("- Load average (1/5/15 min) of the machine: %s; anything above ~1 means other work shared the cores.\n\n", meta["loadavg"])
 
 	w("## Headline\n\n")
 	w("Medians over rounds, (min–max) in brackets. Ratios are taken within each round, then the median of those. " +
@@ -179,11 +181,11 @@ func report(args []string) error {
 func writeMemory(w func(string, ...any), mems []memRow, meta map[string]string) {
 	w("\n## Memory per entry\n\n")
 	w("%s keys (1 KiB values) loaded through node 0 with a %s ms source; each node keeps the keys it owns, so each holds about a third. "+
-		"Processes not pinned (with one core the runtime would fall back to workstation GC whatever is asked). "+
-		"RSS is VmRSS from /proc two seconds after the load; the floor is the ServiceDefaults floor under the same GC settings after 2 s of load. "+
+		"Processes not pinned (pinned to one core, a process gets at most one GC heap and the settings barely differ). "+
+		"RSS is VmRSS from /proc two seconds after the load; the floor is the ServiceDefaults floor under the same GC settings, read the same way after the same load. "+
 		"Target: each node's RSS ≤ floor RSS + 1.25 × bytes stored.\n\n", meta["mem_keys"], meta["mem_delay_ms"])
-	w("| GC settings | floor RSS MiB | node RSS MiB (0 / 1 / 2) | entries (0 / 1 / 2) | bytes stored MiB (0 / 1 / 2) | (RSS − floor) / bytes | result |\n")
-	w("|---|---:|---:|---:|---:|---:|---|\n")
+	w("| GC settings | floor RSS MiB (heap / committed) | node RSS MiB (0 / 1 / 2) | node heap / committed MiB | entries (0 / 1 / 2) | bytes stored MiB (0 / 1 / 2) | (RSS − floor) / bytes | result |\n")
+	w("|---|---:|---:|---:|---:|---:|---:|---|\n")
 	configs := []string{}
 	seen := map[string]bool{}
 	for _, m := range mems {
@@ -193,6 +195,7 @@ func writeMemory(w func(string, ...any), mems []memRow, meta map[string]string) 
 		}
 	}
 	env := map[string]string{
+		"as-built":             "As built (" + meta["gc_as_built"] + "; no GC variables)",
 		"server-datas":         "Server GC + DATAS (`DOTNET_gcServer=1 DOTNET_GCDynamicAdaptationMode=1`; .NET's default for ASP.NET Core)",
 		"server-classic":       "Server GC without DATAS (`DOTNET_GCDynamicAdaptationMode=0`)",
 		"workstation":          "Workstation GC (`DOTNET_gcServer=0`)",
@@ -200,10 +203,12 @@ func writeMemory(w func(string, ...any), mems []memRow, meta map[string]string) 
 	}
 	for _, c := range configs {
 		var floor int64
+		var floorRow memRow
 		var nodes []memRow
 		for _, m := range mems {
 			if m.config == c && m.role == "floor" {
 				floor = m.rssKB
+				floorRow = m
 			} else if m.config == c && strings.HasPrefix(m.role, "node-") {
 				nodes = append(nodes, m)
 			}
@@ -217,8 +222,9 @@ func writeMemory(w func(string, ...any), mems []memRow, meta map[string]string) 
 				pass = false
 			}
 		}
-		w("| %s | %.1f | %s | %s | %s | %.2f | %s |\n", orDefault(env[c], c), mib(floor*1024),
+		w("| %s | %.1f (%.1f / %.1f) | %s | %s | %s | %s | %.2f | %s |\n", orDefault(env[c], c), mib(floor*1024), mib(floorRow.heap), mib(floorRow.committed),
 			join(nodes, func(m memRow) string { return fmt.Sprintf("%.1f", mib(m.rssKB*1024)) }),
+			join(nodes, func(m memRow) string { return fmt.Sprintf("%.0f / %.0f", mib(m.heap), mib(m.committed)) }),
 			join(nodes, func(m memRow) string { return strconv.FormatInt(m.entries, 10) }),
 			join(nodes, func(m memRow) string { return fmt.Sprintf("%.1f", mib(m.bytes)) }),
 			safeDiv(over, stored), verdict(pass, "every node"))
@@ -237,14 +243,16 @@ func writeMemory(w func(string, ...any), mems []memRow, meta map[string]string) 
 			over += float64(loaded[i].rssKB-idle[i].rssKB) * 1024
 			stored += float64(loaded[i].bytes)
 		}
-		w("| groupcache (its own idle RSS as floor: %s MiB) | — | %s | %s | %s | %.2f | — |\n",
+		w("| groupcache (its own idle RSS as floor: %s MiB) | — | %s | — | %s | %s | %.2f | — |\n",
 			join(idle, func(m memRow) string { return fmt.Sprintf("%.1f", mib(m.rssKB*1024)) }),
 			join(loaded, func(m memRow) string { return fmt.Sprintf("%.1f", mib(m.rssKB*1024)) }),
 			join(loaded, func(m memRow) string { return strconv.FormatInt(m.entries, 10) }),
 			join(loaded, func(m memRow) string { return fmt.Sprintf("%.1f", mib(m.bytes)) }),
 			safeDiv(over, stored))
 	}
-	w("\nAspireCache's bytes stored are its store's count (values, and whatever the store adds per entry); groupcache's count key plus value bytes.\n")
+	w("\nHeap is the managed heap after the last GC (all generations) and committed the GC's committed memory, both from the runtime's own metrics (`/metrics`); " +
+		"RSS above committed is the runtime, native libraries and code.\n")
+	w("AspireCache's bytes stored are its store's count (values, and whatever the store adds per entry); groupcache's count key plus value bytes.\n")
 }
 
 func pick(runs []run, scenario, system string) []run {
@@ -406,13 +414,15 @@ func readMem(path string) ([]memRow, error) {
 	}
 	var out []memRow
 	for _, f := range lines {
-		if len(f) != 5 {
+		if len(f) != 7 {
 			return nil, fmt.Errorf("%s: bad line %q", path, strings.Join(f, "\t"))
 		}
 		m := memRow{config: f[0], role: f[1]}
 		m.entries, _ = strconv.ParseInt(f[2], 10, 64)
 		m.bytes, _ = strconv.ParseInt(f[3], 10, 64)
 		m.rssKB, _ = strconv.ParseInt(f[4], 10, 64)
+		m.heap, _ = strconv.ParseInt(f[5], 10, 64)
+		m.committed, _ = strconv.ParseInt(f[6], 10, 64)
 		out = append(out, m)
 	}
 	return out, nil
