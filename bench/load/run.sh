@@ -378,5 +378,8 @@ meta loadavg "$LOADAVG_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at t
 
 mkdir -p "$(dirname "$OUT")"
 $LOADTOOL report -raw "$RAW" -mem "$MEM" -meta "$META" -out "$OUT"
+# The raw measurements beside the report, so that it can be rebuilt or read differently later.
+mkdir -p "${OUT%.md}.raw"
+cp "$RAW" "$MEM" "$META" "${OUT%.md}.raw/"
 cat "$OUT"
 FAILED=0

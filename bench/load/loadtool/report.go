@@ -184,8 +184,8 @@ func writeMemory(w func(string, ...any), mems []memRow, meta map[string]string) 
 		"Processes not pinned (pinned to one core, a process gets at most one GC heap and the settings barely differ). "+
 		"RSS is VmRSS from /proc two seconds after the load; the floor is the ServiceDefaults floor under the same GC settings, read the same way after the same load. "+
 		"Target: each node's RSS ≤ floor RSS + 1.25 × bytes stored.\n\n", meta["mem_keys"], meta["mem_delay_ms"])
-	w("| GC settings | floor RSS MiB (heap / committed) | node RSS MiB (0 / 1 / 2) | node heap / committed MiB | entries (0 / 1 / 2) | bytes stored MiB (0 / 1 / 2) | (RSS − floor) / bytes | result |\n")
-	w("|---|---:|---:|---:|---:|---:|---:|---|\n")
+	w("| GC settings | floor RSS MiB (heap / committed) | node RSS MiB (0 / 1 / 2) | node heap / committed MiB (0; 1; 2) | entries (0 / 1 / 2) | bytes stored MiB (0 / 1 / 2) | (RSS − floor) / bytes | (heap − floor heap) / bytes | result |\n")
+	w("|---|---:|---:|---:|---:|---:|---:|---:|---|\n")
 	configs := []string{}
 	seen := map[string]bool{}
 	for _, m := range mems {
@@ -213,21 +213,26 @@ func writeMemory(w func(string, ...any), mems []memRow, meta map[string]string) 
 				nodes = append(nodes, m)
 			}
 		}
-		var over, stored float64
+		var over, heapOver, stored float64
 		pass := len(nodes) > 0
 		for _, n := range nodes {
 			over += float64(n.rssKB-floor) * 1024
+			heapOver += float64(n.heap - floorRow.heap)
 			stored += float64(n.bytes)
 			if float64(n.rssKB*1024) > float64(floor*1024)+1.25*float64(n.bytes) {
 				pass = false
 			}
 		}
-		w("| %s | %.1f (%.1f / %.1f) | %s | %s | %s | %s | %.2f | %s |\n", orDefault(env[c], c), mib(floor*1024), mib(floorRow.heap), mib(floorRow.committed),
+		var heaps []string
+		for _, n := range nodes {
+			heaps = append(heaps, fmt.Sprintf("%.0f / %.0f", mib(n.heap), mib(n.committed)))
+		}
+		w("| %s | %.1f (%.1f / %.1f) | %s | %s | %s | %s | %.2f | %.2f | %s |\n", orDefault(env[c], c), mib(floor*1024), mib(floorRow.heap), mib(floorRow.committed),
 			join(nodes, func(m memRow) string { return fmt.Sprintf("%.1f", mib(m.rssKB*1024)) }),
-			join(nodes, func(m memRow) string { return fmt.Sprintf("%.0f / %.0f", mib(m.heap), mib(m.committed)) }),
+			strings.Join(heaps, "; "),
 			join(nodes, func(m memRow) string { return strconv.FormatInt(m.entries, 10) }),
 			join(nodes, func(m memRow) string { return fmt.Sprintf("%.1f", mib(m.bytes)) }),
-			safeDiv(over, stored), verdict(pass, "every node"))
+			safeDiv(over, stored), safeDiv(heapOver, stored), verdict(pass, "every node"))
 	}
 	var idle, loaded []memRow
 	for _, m := range mems {
@@ -243,7 +248,7 @@ func writeMemory(w func(string, ...any), mems []memRow, meta map[string]string) 
 			over += float64(loaded[i].rssKB-idle[i].rssKB) * 1024
 			stored += float64(loaded[i].bytes)
 		}
-		w("| groupcache (its own idle RSS as floor: %s MiB) | — | %s | — | %s | %s | %.2f | — |\n",
+		w("| groupcache (its own idle RSS as floor: %s MiB) | — | %s | — | %s | %s | %.2f | — | — |\n",
 			join(idle, func(m memRow) string { return fmt.Sprintf("%.1f", mib(m.rssKB*1024)) }),
 			join(loaded, func(m memRow) string { return fmt.Sprintf("%.1f", mib(m.rssKB*1024)) }),
 			join(loaded, func(m memRow) string { return strconv.FormatInt(m.entries, 10) }),
@@ -251,7 +256,8 @@ func writeMemory(w func(string, ...any), mems []memRow, meta map[string]string) 
 			safeDiv(over, stored))
 	}
 	w("\nHeap is the managed heap after the last GC (all generations) and committed the GC's committed memory, both from the runtime's own metrics (`/metrics`); " +
-		"RSS above committed is the runtime, native libraries and code.\n")
+		"RSS above committed is the runtime, native libraries and code. (heap − floor heap) / bytes is what the entries cost the managed heap itself; " +
+		"a floor that has not collected yet reports 0.\n")
 	w("AspireCache's bytes stored are its store's count (values, and whatever the store adds per entry); groupcache's count key plus value bytes.\n")
 }
 
