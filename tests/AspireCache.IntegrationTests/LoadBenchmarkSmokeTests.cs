@@ -58,7 +58,13 @@ public sealed class LoadBenchmarkSmokeTests
         }
         finally
         {
+            // run.sh keeps its raw measurements in a .raw folder beside the report.
             File.Delete(results);
+            string raw = Path.ChangeExtension(results, ".raw");
+            if (Directory.Exists(raw))
+            {
+                Directory.Delete(raw, recursive: true);
+            }
         }
     }
 
