@@ -37,7 +37,7 @@ GROUPCACHE_SRC=/usr/share/gocode/src/github.com/golang/groupcache
 [ -d $GROUPCACHE_SRC ] || { echo "run.sh: groupcache sources missing at $GROUPCACHE_SRC (apt-get install golang-github-golang-groupcache-dev)" >&2; exit 3; }
 
 # Settings inherited from a caller's shell would change what is measured.
-unset OTEL_EXPORTER_OTLP_ENDPOINT ASPNETCORE_URLS DOTNET_gcServer DOTNET_GCDynamicAdaptationMode DOTNET_GCConserveMemory || true
+unset OTEL_EXPORTER_OTLP_ENDPOINT ASPNETCORE_URLS DOTNET_gcServer DOTNET_gcConcurrent DOTNET_GCDynamicAdaptationMode DOTNET_GCConserveMemory DOTNET_GCgen0MaxBudget || true
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 STARTED_AT=$(date +%s)
@@ -305,13 +305,15 @@ fi
 # ---------------------------------------------------------------------------------------- memory
 # Unpinned: a process pinned to one core gets at most one GC heap, and the choice of GC is the point.
 # as-built is whatever CacheNode.csproj (and the runtime's defaults) chose; the others override it.
-GC_CONFIGS=(as-built server-datas server-classic workstation workstation-conserve)
+# MEMORY_GC_CONFIGS="as-built workstation" picks some of them.
+read -r -a GC_CONFIGS <<<"${MEMORY_GC_CONFIGS:-as-built server-datas-gen0 server-classic workstation workstation-gen0}"
 declare -A GC_ENV=(
   [as-built]=""
   [server-datas]="DOTNET_gcServer=1 DOTNET_GCDynamicAdaptationMode=1"
+  [server-datas-gen0]="DOTNET_gcServer=1 DOTNET_GCDynamicAdaptationMode=1 DOTNET_GCgen0MaxBudget=0x400000"
   [server-classic]="DOTNET_gcServer=1 DOTNET_GCDynamicAdaptationMode=0"
   [workstation]="DOTNET_gcServer=0"
-  [workstation-conserve]="DOTNET_gcServer=0 DOTNET_GCConserveMemory=5"
+  [workstation-gen0]="DOTNET_gcServer=0 DOTNET_gcConcurrent=0 DOTNET_GCgen0MaxBudget=0x400000"
 )
 # mem_row CONFIG ROLE ENTRIES BYTES RSS_KB [HEAP<TAB>COMMITTED]
 mem_row() { printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" "${6:-0	0}" >>"$MEM"; }

@@ -200,6 +200,8 @@ func writeMemory(w func(string, ...any), mems []memRow, meta map[string]string) 
 		"server-classic":       "Server GC without DATAS (`DOTNET_GCDynamicAdaptationMode=0`)",
 		"workstation":          "Workstation GC (`DOTNET_gcServer=0`)",
 		"workstation-conserve": "Workstation GC + `DOTNET_GCConserveMemory=5`",
+		"server-datas-gen0":    "Server GC + DATAS, gen0 budget at most 4 MiB (`DOTNET_GCgen0MaxBudget=0x400000`)",
+		"workstation-gen0":     "Workstation GC, not concurrent, gen0 budget at most 4 MiB (`DOTNET_gcServer=0 DOTNET_gcConcurrent=0 DOTNET_GCgen0MaxBudget=0x400000`)",
 	}
 	for _, c := range configs {
 		var floor int64
