@@ -53,7 +53,7 @@ public sealed class AppModelTests
     {
         if (PrometheusFixture.MissingReason() is string missing)
         {
-            Assert.Skip(missing);
+            MissingTool.SkipOrFail(missing);
         }
 
         await using IDistributedApplicationTestingBuilder builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(

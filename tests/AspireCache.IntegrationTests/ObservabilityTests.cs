@@ -19,7 +19,7 @@ public sealed class ObservabilityTests(PrometheusFixture fixture) : IClassFixtur
     {
         if (fixture.SkipReason is not null)
         {
-            Assert.Skip(fixture.SkipReason);
+            MissingTool.SkipOrFail(fixture.SkipReason);
         }
 
         // Prometheus has seen every node before the workload, so counters are known from zero.
