@@ -19,8 +19,11 @@ internal static class CacheNodeServiceCollectionExtensions
         // RemoveAllResilienceHandlers is marked experimental; it is the supported way to undo the
         // handler that the service defaults add to every client.
 #pragma warning disable EXTEXP0001
+        // Nor do they log each request: the factory's logging handlers open a log scope per request
+        // (a cost on the peer path that profiling showed), and the node logs the failures that matter.
         builder.Services.AddHttpClient(PeerProtocol.PeerClientName)
             .RemoveAllResilienceHandlers()
+            .RemoveAllLoggers()
             .ConfigureHttpClient((services, client) =>
             {
                 client.Timeout = Timeout.InfiniteTimeSpan; // Each fetch has PeerTimeout, for headers and body alike.
@@ -32,6 +35,7 @@ internal static class CacheNodeServiceCollectionExtensions
                 client.Timeout = services.GetRequiredService<IOptions<CacheNodeOptions>>().Value.ProbeTimeout);
         builder.Services.AddHttpClient(PeerProtocol.SourceClientName)
             .RemoveAllResilienceHandlers()
+            .RemoveAllLoggers()
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan); // Each group's LoadTimeout applies.
 #pragma warning restore EXTEXP0001
 
