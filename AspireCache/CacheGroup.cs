@@ -95,25 +95,24 @@ public sealed class CacheGroup : IDisposable
         long started = CacheMetrics.GetDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
         Interlocked.Increment(ref Stats.GetsCount);
 
+        CacheSource source;
         if (Store.TryGet(key, out ReadOnlyMemory<byte> value))
         {
-            Interlocked.Increment(ref Stats.HitsCount);
-            RecordGet(started, CacheSource.Hit);
-            TraceHit(CacheTracing.GetSpan, key, CacheSource.Hit);
-            return new ValueTask<CacheResult>(new CacheResult(value, CacheSource.Hit));
+            source = CacheSource.Hit;
         }
-
-        if (_hot is not null && _hot.Store.TryGet(key, out value))
+        else if (_hot is not null && _hot.Store.TryGet(key, out value))
         {
-            // A hot hit is a hit: it was answered from this node's memory.
-            Interlocked.Increment(ref Stats.HitsCount);
-            Interlocked.Increment(ref Stats.HotHitsCount);
-            RecordGet(started, CacheSource.Hot);
-            TraceHit(CacheTracing.GetSpan, key, CacheSource.Hot);
-            return new ValueTask<CacheResult>(new CacheResult(value, CacheSource.Hot));
+            source = CacheSource.Hot;
+        }
+        else
+        {
+            return GetMissAsync(key, started, cancellationToken);
         }
 
-        return GetMissAsync(key, started, cancellationToken);
+        CountOutcome(source);
+        RecordGet(started, source);
+        TraceHit(CacheTracing.GetSpan, key, source);
+        return new ValueTask<CacheResult>(new CacheResult(value, source));
     }
 
     /// <summary>
@@ -166,13 +165,7 @@ public sealed class CacheGroup : IDisposable
 
             // Counted by outcome, so that hits and misses agree with what callers were told: a value
             // that a flight found stored just before it started is a hit.
-            bool hit = result.Source is CacheSource.Hit or CacheSource.Hot;
-            Interlocked.Increment(ref hit ? ref Stats.HitsCount : ref Stats.MissesCount);
-            if (result.Source == CacheSource.Hot)
-            {
-                Interlocked.Increment(ref Stats.HotHitsCount);
-            }
-
+            CountOutcome(result.Source);
             RecordGet(started, result.Source);
             CacheTracing.Served(activity, result.Source, owner);
             return result;
@@ -238,7 +231,13 @@ public sealed class CacheGroup : IDisposable
             }
             catch (CacheSourceException ex)
             {
-                // The owner answered: its source failed. Loading here would only hit that source again.
+                // The owner answered: its source failed (or its value is over our limit). Loading here
+                // would only hit that source again.
+                if (ex is CacheValueTooLargeException)
+                {
+                    Interlocked.Increment(ref Stats.ValuesTooLargeCount);
+                }
+
                 Interlocked.Increment(ref Stats.PeerSourceErrorsCount);
                 CacheTracing.Failed(activity, ex);
                 throw;
@@ -299,6 +298,17 @@ public sealed class CacheGroup : IDisposable
         {
             using Activity? activity = CacheTracing.Start(span, this, key);
             CacheTracing.Served(activity, source, null);
+        }
+    }
+
+    // A hot hit is a hit, answered from this node's memory, and also counted on its own.
+    private void CountOutcome(CacheSource source)
+    {
+        bool hit = source is CacheSource.Hit or CacheSource.Hot;
+        Interlocked.Increment(ref hit ? ref Stats.HitsCount : ref Stats.MissesCount);
+        if (source == CacheSource.Hot)
+        {
+            Interlocked.Increment(ref Stats.HotHitsCount);
         }
     }
 

@@ -88,6 +88,27 @@ public class SourceAnswerTests
     }
 
     [Fact]
+    public async Task APeersValueOverMaxValueBytes_FailsAsTooLarge_WithoutALocalLoad()
+    {
+        int loads = 0;
+        using var group = new CacheGroup(
+            UniqueName(),
+            (key, _) =>
+            {
+                loads++;
+                return ValueTask.FromResult<ReadOnlyMemory<byte>>(new byte[1]);
+            },
+            new CacheGroupOptions { MaxValueBytes = 1024 },
+            new AlwaysPeer(new byte[2048]));
+
+        await Assert.ThrowsAsync<CacheValueTooLargeException>(async () => await group.GetAsync("big", TestToken));
+
+        Assert.Equal(0, loads);
+        Assert.Equal(1, group.Stats.ValuesTooLarge);
+        Assert.Equal(1, group.Stats.PeerSourceErrors);
+    }
+
+    [Fact]
     public async Task AValueLargerThanTheStore_IsServed_AndCountedAsUncacheable()
     {
         int loads = 0;
@@ -107,5 +128,20 @@ public class SourceAnswerTests
         Assert.Equal(CacheSource.Load, second.Source);
         Assert.Equal(2, loads);
         Assert.Equal(2, group.Stats.Uncacheable);
+    }
+
+    /// <summary>A picker whose every key belongs to one peer that answers the same bytes.</summary>
+    private sealed class AlwaysPeer(byte[] value) : IPeerPicker, ICachePeer
+    {
+        public string Name => "other";
+
+        public bool TryPickPeer(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ICachePeer? peer)
+        {
+            peer = this;
+            return true;
+        }
+
+        public ValueTask<ReadOnlyMemory<byte>> GetAsync(string group, string key, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<ReadOnlyMemory<byte>>(value);
     }
 }
