@@ -8,10 +8,11 @@ namespace AspireCache;
 /// in-demand values that other nodes own. Otherwise the key's owner provides it: a peer, asked over the
 /// network, or this node, which calls the loader and keeps the value. Concurrent misses for one key share
 /// one peer fetch or one load. If the owner peer fails, this node loads the key itself, so a client never
-/// sees a peer's failure.
+/// sees a peer's failure. Values can expire (<see cref="CacheGroupOptions.TimeToLive"/>); removals, writes
+/// and clears reach every member of the ring (<see cref="RemoveAsync"/>).
 /// </remarks>
 [DebuggerDisplay("{Name}: {Store.Count} entries, {Store.Bytes} bytes")]
-public sealed class CacheGroup : IDisposable
+public sealed partial class CacheGroup : IDisposable
 {
     private readonly IPeerPicker _peers;
 
@@ -21,11 +22,22 @@ public sealed class CacheGroup : IDisposable
     private readonly SingleFlight<string, CacheResult> _loads = new(StringComparer.Ordinal);
     private readonly LoadRunner _loadRunner;
     private readonly HotCache? _hot;
+    private readonly CacheClock _clock;
+    private readonly ValueLifetimes _lifetimes;
+    private readonly KeyVersions _versions = new();
+    private readonly long _storeCapacityBytes;
+    private volatile LruStore _store;
+    private long _retiredEvictions;
+
+    // Bumped by a clear of everything (_generation) or of hot copies too (_hotGeneration), so that a flight
+    // that started before a clear stores nothing after it.
+    private int _generation;
+    private int _hotGeneration;
 
     /// <summary>Creates a group.</summary>
     /// <param name="name">The group's name, unique in the cluster; it tags the group's metrics.</param>
     /// <param name="loader">Loads a key that this node owns and does not hold.</param>
-    /// <param name="options">Capacity, limits and timeouts; defaults when null.</param>
+    /// <param name="options">Capacity, lifetimes, limits and timeouts; defaults when null.</param>
     /// <param name="peers">Picks the owner of a key; <see cref="NoPeers"/> when null.</param>
     public CacheGroup(string name, CacheLoader loader, CacheGroupOptions? options = null, IPeerPicker? peers = null)
     {
@@ -41,9 +53,12 @@ public sealed class CacheGroup : IDisposable
         MaxValueBytes = options.MaxValueBytes;
         LoadTimeout = options.LoadTimeout;
         long hotBytes = (long)(options.CapacityBytes * options.HotCacheShare);
-        Store = new LruStore(options.CapacityBytes - hotBytes);
+        _storeCapacityBytes = options.CapacityBytes - hotBytes;
+        _store = new LruStore(_storeCapacityBytes);
         _hot = hotBytes > 0 ? new HotCache(hotBytes) : null;
         _peers = peers ?? NoPeers.Instance;
+        _clock = new CacheClock(options.TimeProvider);
+        _lifetimes = new ValueLifetimes(options);
         _loadRunner = new LoadRunner(this, loader, options);
         CacheMetrics.Register(this);
     }
@@ -66,8 +81,8 @@ public sealed class CacheGroup : IDisposable
     /// <summary>How long a load may take, waiting for a slot included.</summary>
     public TimeSpan LoadTimeout { get; }
 
-    /// <summary>The values this node owns and has loaded, or loaded because their owner failed.</summary>
-    public LruStore Store { get; }
+    /// <summary>The values this node owns and has loaded, or loaded because their owner failed; a clear replaces it with an empty one.</summary>
+    public LruStore Store => _store;
 
     /// <summary>Copies of in-demand values that other nodes own; null when the group's hot share is zero.</summary>
     public LruStore? HotStore => _hot?.Store;
@@ -75,12 +90,15 @@ public sealed class CacheGroup : IDisposable
     /// <summary>Loads calling the source right now (at most the group's <see cref="CacheGroupOptions.MaxConcurrentLoads"/>).</summary>
     public int ActiveLoads => _loadRunner.Slots.Active;
 
+    /// <summary>The group's running totals.</summary>
+    public CacheGroupStats Stats { get; } = new();
+
     internal long LoadSlotsQueued => _loadRunner.Slots.Queued;
 
     internal long LoadSlotsRejected => _loadRunner.Slots.Rejected;
 
-    /// <summary>The group's running totals.</summary>
-    public CacheGroupStats Stats { get; } = new();
+    /// <summary>Entries evicted from the store since the group was created, across clears.</summary>
+    internal long Evictions => Volatile.Read(ref _retiredEvictions) + _store.Evictions;
 
     /// <summary>Gets a key's value for a client: from the store, the hot cache, the owner peer, or the loader.</summary>
     /// <param name="key">A non-empty key of at most <see cref="MaxKeyBytes"/> UTF-8 bytes.</param>
@@ -95,24 +113,17 @@ public sealed class CacheGroup : IDisposable
         long started = CacheMetrics.GetDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
         Interlocked.Increment(ref Stats.GetsCount);
 
-        CacheSource source;
-        if (Store.TryGet(key, out ReadOnlyMemory<byte> value))
+        Expired expired = default;
+        if (!TryServe(Store.Find(key), CacheSource.Hit, ref expired, out CacheResult result)
+            && (_hot is null || !TryServe(_hot.Store.Find(key), CacheSource.Hot, ref expired, out result)))
         {
-            source = CacheSource.Hit;
-        }
-        else if (_hot is not null && _hot.Store.TryGet(key, out value))
-        {
-            source = CacheSource.Hot;
-        }
-        else
-        {
-            return GetMissAsync(key, started, cancellationToken);
+            return GetMissAsync(key, expired, started, cancellationToken);
         }
 
-        CountOutcome(source);
-        RecordGet(started, source);
-        TraceHit(CacheTracing.GetSpan, key, source);
-        return new ValueTask<CacheResult>(new CacheResult(value, source));
+        CountOutcome(result.Source);
+        RecordGet(started, result.Source);
+        TraceHit(CacheTracing.GetSpan, key, result.Source);
+        return new ValueTask<CacheResult>(result);
     }
 
     /// <summary>
@@ -126,13 +137,14 @@ public sealed class CacheGroup : IDisposable
         ValidateKey(key);
         Interlocked.Increment(ref Stats.PeerRequestsCount);
 
-        if (Store.TryGet(key, out ReadOnlyMemory<byte> value))
+        Expired expired = default;
+        if (TryServe(Store.Find(key), CacheSource.Hit, ref expired, out CacheResult result))
         {
             TraceHit(CacheTracing.ServePeerSpan, key, CacheSource.Hit);
-            return new ValueTask<CacheResult>(new CacheResult(value, CacheSource.Hit));
+            return new ValueTask<CacheResult>(result);
         }
 
-        return ServePeerMissAsync(key, cancellationToken);
+        return ServePeerMissAsync(key, expired, cancellationToken);
     }
 
     /// <summary>Throws <see cref="InvalidCacheKeyException"/> unless the key is one this group accepts.</summary>
@@ -141,34 +153,75 @@ public sealed class CacheGroup : IDisposable
     /// <summary>Stops publishing the group's metrics.</summary>
     public void Dispose() => CacheMetrics.Unregister(this);
 
-    private async ValueTask<CacheResult> GetMissAsync(string key, long started, CancellationToken cancellationToken)
+    // A found entry is served if it is fresh; one in the last part of its lifetime also starts a refresh,
+    // and an expired one is kept aside, to be served stale if its reload fails.
+    private bool TryServe(LruEntry? entry, CacheSource source, ref Expired expired, out CacheResult result)
+    {
+        if (entry is null)
+        {
+            result = default;
+            return false;
+        }
+
+        if (entry.ExpiresAt == LruEntry.Never)
+        {
+            result = new CacheResult(entry.Value, source);
+            return true;
+        }
+
+        long now = _clock.Now;
+        if (now < entry.ExpiresAt)
+        {
+            if (_lifetimes.IsDueForRefresh(entry, now) && entry.TryStartRefresh())
+            {
+                StartRefresh(entry.Key, source);
+            }
+
+            result = _lifetimes.Fresh(entry, source, now);
+            return true;
+        }
+
+        if (entry.TryMarkExpired())
+        {
+            Interlocked.Increment(ref Stats.ExpirationsCount);
+        }
+
+        if (expired.Entry is null && _lifetimes.MayServeStale(entry, now))
+        {
+            expired = new Expired(entry, source);
+        }
+
+        result = default;
+        return false;
+    }
+
+    private async ValueTask<CacheResult> GetMissAsync(string key, Expired expired, long started, CancellationToken cancellationToken)
     {
         using Activity? activity = CacheTracing.Start(CacheTracing.GetSpan, this, key);
+        CacheResult result;
+        string? owner;
         try
         {
             FlightTicket<CacheResult> flight;
-            string? owner;
             if (_peers.TryPickPeer(key, out ICachePeer? peer))
             {
                 _hot?.RecordDemand(key);
-                flight = _peerFetches.Run(key, (Group: this, Peer: peer), static (k, s) => s.Group.FetchFromPeerAsync(k, s.Peer));
+                flight = _peerFetches.Run(key, (Group: this, Peer: peer), static (k, s) => s.Group.FetchFromPeerAsync(k, s.Peer, refresh: false));
                 owner = peer.Name;
             }
             else
             {
-                flight = _loads.Run(key, this, static (k, g) => g.LoadAsync(k));
+                flight = _loads.Run(key, this, static (k, g) => g.LoadAsync(k, refresh: false));
                 owner = NodeName;
             }
 
             Joined(activity, flight);
-            CacheResult result = await flight.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-
-            // Counted by outcome, so that hits and misses agree with what callers were told: a value
-            // that a flight found stored just before it started is a hit.
-            CountOutcome(result.Source);
-            RecordGet(started, result.Source);
-            CacheTracing.Served(activity, result.Source, owner);
-            return result;
+            result = await flight.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (TryServeStale(expired, ex, cancellationToken, out result))
+        {
+            owner = null;
+            CacheTracing.Stale(activity);
         }
         catch (Exception ex)
         {
@@ -176,18 +229,31 @@ public sealed class CacheGroup : IDisposable
             CacheTracing.Failed(activity, ex);
             throw;
         }
+
+        // Counted by outcome, so that hits and misses agree with what callers were told: a value
+        // that a flight found stored just before it started is a hit.
+        CountOutcome(result.Source);
+        RecordGet(started, result.Source);
+        CacheTracing.Served(activity, result.Source, owner);
+        return result;
     }
 
-    private async ValueTask<CacheResult> ServePeerMissAsync(string key, CancellationToken cancellationToken)
+    private async ValueTask<CacheResult> ServePeerMissAsync(string key, Expired expired, CancellationToken cancellationToken)
     {
         using Activity? activity = CacheTracing.Start(CacheTracing.ServePeerSpan, this, key);
         try
         {
-            FlightTicket<CacheResult> flight = _loads.Run(key, this, static (k, g) => g.LoadAsync(k));
+            FlightTicket<CacheResult> flight = _loads.Run(key, this, static (k, g) => g.LoadAsync(k, refresh: false));
             Joined(activity, flight);
             CacheResult result = await flight.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
             CacheTracing.Served(activity, result.Source, NodeName);
             return result;
+        }
+        catch (Exception ex) when (TryServeStale(expired, ex, cancellationToken, out CacheResult stale))
+        {
+            CacheTracing.Stale(activity);
+            CacheTracing.Served(activity, stale.Source, NodeName);
+            return stale;
         }
         catch (Exception ex)
         {
@@ -196,12 +262,15 @@ public sealed class CacheGroup : IDisposable
         }
     }
 
-    private async Task<CacheResult> FetchFromPeerAsync(string key, ICachePeer peer)
+    private async Task<CacheResult> FetchFromPeerAsync(string key, ICachePeer peer, bool refresh)
     {
+        // Read before anything else: a removal or clear from here on keeps the fetched value out of the hot cache.
+        FlightStamp stamp = Stamp(key, Volatile.Read(ref _hotGeneration));
+
         // Checked again inside the flight, for the same reason as in LoadAsync.
-        if (_hot is not null && _hot.Store.TryGet(key, out ReadOnlyMemory<byte> hot))
+        if (!refresh && _hot is not null && _hot.Store.Find(key) is { } hot && _clock.Now < hot.ExpiresAt)
         {
-            return new CacheResult(hot, CacheSource.Hot);
+            return _lifetimes.Fresh(hot, CacheSource.Hot, _clock.Now);
         }
 
         using (Activity? activity = CacheTracing.Start(CacheTracing.PeerFetchSpan, this, key))
@@ -209,18 +278,15 @@ public sealed class CacheGroup : IDisposable
             activity?.SetTag(CacheTracing.PeerTag, peer.Name);
             try
             {
-                ReadOnlyMemory<byte> value = await peer.GetAsync(Name, key, CancellationToken.None).ConfigureAwait(false);
-                if (value.Length > MaxValueBytes)
+                CacheResult fetched = await peer.GetAsync(Name, key, CancellationToken.None).ConfigureAwait(false);
+                if (fetched.Value.Length > MaxValueBytes)
                 {
-                    throw CacheValueTooLargeException.For(Name, value.Length, MaxValueBytes);
+                    throw CacheValueTooLargeException.For(Name, fetched.Value.Length, MaxValueBytes);
                 }
 
                 Interlocked.Increment(ref Stats.PeerFetchesCount);
-
-                // Not kept in the store: the owner keeps it, and one copy per cluster is what makes the
-                // cluster's capacity the sum of its nodes'. Only keys in demand get a hot copy.
-                _hot?.Offer(key, value);
-                return new CacheResult(value, CacheSource.Peer);
+                OfferHotCopy(key, fetched, stamp);
+                return fetched with { Source = CacheSource.Peer };
             }
             catch (CacheKeyNotFoundException ex)
             {
@@ -250,38 +316,114 @@ public sealed class CacheGroup : IDisposable
             }
         }
 
-        FlightTicket<CacheResult> load = _loads.Run(key, this, static (k, g) => g.LoadAsync(k));
+        FlightTicket<CacheResult> load = _loads.Run(key, this, static (k, g) => g.LoadAsync(k, refresh: false));
         CountCollapse(load.Joined);
         return await load.Task.ConfigureAwait(false);
     }
 
-    private async Task<CacheResult> LoadAsync(string key)
+    // Not kept in the store: the owner keeps it, and one copy per cluster is what makes the cluster's
+    // capacity the sum of its nodes'. Only keys in demand get a hot copy, and only until the owner's
+    // value expires. A stale or unstorable value is not copied at all.
+    private void OfferHotCopy(string key, CacheResult fetched, FlightStamp stamp)
     {
+        if (_hot is null || fetched.IsStale || fetched.TimeToLive <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        long now = _clock.Now;
+        long expiresAt = fetched.TimeToLive is { } ttl ? now + ttl.Ticks : LruEntry.Never;
+        LruEntry? copy = _hot.Offer(key, fetched.Value, now - fetched.Age.Ticks, expiresAt, (Group: this, Key: key, Stamp: stamp), static s => s.Group.IsCurrent(s.Key, s.Stamp, hot: true));
+
+        // A copy fetched while the owner's value is already due for refresh would start a fetch at every
+        // hit until the owner's refresh lands; the owner refreshes anyway, and this copy then expires.
+        if (copy is not null && _lifetimes.IsDueForRefresh(copy, now))
+        {
+            copy.MarkRefreshStarted();
+        }
+    }
+
+    private async Task<CacheResult> LoadAsync(string key, bool refresh)
+    {
+        // Read before anything else: a removal or clear from here on keeps the loaded value out of the store.
+        FlightStamp stamp = Stamp(key, Volatile.Read(ref _generation));
+
         // Checked again inside the flight. A caller can miss the store just before the previous flight
         // for this key stores its value and lands; without this check it would start a second load of
-        // a value that is already here.
-        if (Store.TryGet(key, out ReadOnlyMemory<byte> cached))
+        // a value that is already here. A refresh loads even though the value is still fresh.
+        if (!refresh && Store.Find(key) is { } cached && _clock.Now < cached.ExpiresAt)
         {
-            return new CacheResult(cached, CacheSource.Hit);
+            return _lifetimes.Fresh(cached, CacheSource.Hit, _clock.Now);
         }
 
         // A key whose load just failed gets that failure again until its backoff has passed.
         _loadRunner.ThrowIfRemembered(key);
 
-        ReadOnlyMemory<byte> value;
-        using (Activity? activity = CacheTracing.Start(CacheTracing.LoadSpan, this, key))
+        LoadedValue loaded;
+        using (Activity? activity = CacheTracing.Start(refresh ? CacheTracing.RefreshSpan : CacheTracing.LoadSpan, this, key))
         {
-            value = await _loadRunner.LoadAsync(key, activity).ConfigureAwait(false);
+            try
+            {
+                loaded = await _loadRunner.LoadAsync(key, activity).ConfigureAwait(false);
+            }
+            catch (CacheKeyNotFoundException)
+            {
+                // The source says the key is gone: an expired value of it must not be served stale any more.
+                Store.Remove(key);
+                throw;
+            }
         }
 
-        if (!Store.Add(key, value))
+        long now = _clock.Now;
+        long expiresAt = _lifetimes.ExpiryOfLoad(loaded.TimeToLive, now);
+        if (expiresAt != ValueLifetimes.DoNotKeep
+            && Store.Add(key, loaded.Value, now, expiresAt, (Group: this, Key: key, Stamp: stamp), static s => s.Group.IsCurrent(s.Key, s.Stamp, hot: false)) is null
+            && LruStore.SizeOf(key, loaded.Value) > Store.CapacityBytes)
         {
             // Served, but larger than the whole store: every get of it will load it again.
             Interlocked.Increment(ref Stats.UncacheableCount);
         }
 
-        return new CacheResult(value, CacheSource.Load);
+        return _lifetimes.Loaded(loaded.Value, expiresAt, now);
     }
+
+    // Refreshes a value ahead of its expiry in the background: at this node if it owns the value (or
+    // loaded it because its owner failed), else by fetching the owner's, which refreshes there in turn.
+    private void StartRefresh(string key, CacheSource source)
+    {
+        Interlocked.Increment(ref Stats.RefreshesCount);
+        FlightTicket<CacheResult> flight = source == CacheSource.Hot && _peers.TryPickPeer(key, out ICachePeer? peer)
+            ? _peerFetches.Run(key, (Group: this, Peer: peer), static (k, s) => s.Group.FetchFromPeerAsync(k, s.Peer, refresh: true))
+            : _loads.Run(key, this, static (k, g) => g.LoadAsync(k, refresh: true));
+
+        // Nobody waits for a refresh: its failure is counted as a load's, and the value expires as it would have.
+        _ = flight.Task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private bool TryServeStale(Expired expired, Exception failure, CancellationToken cancellationToken, out CacheResult result)
+    {
+        // A source's "no such key" is an answer, and a caller that gave up wants nothing; every other
+        // failure of the reload may be covered by the expired value while its stale time lasts.
+        if (expired.Entry is null
+            || failure is CacheKeyNotFoundException or InvalidCacheKeyException
+            || (failure is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            || !_lifetimes.MayServeStale(expired.Entry, _clock.Now))
+        {
+            result = default;
+            return false;
+        }
+
+        Interlocked.Increment(ref Stats.StaleServesCount);
+        result = _lifetimes.Stale(expired.Entry, expired.Source, _clock.Now);
+        return true;
+    }
+
+    private FlightStamp Stamp(string key, int generation) => new(generation, _versions.Read(key));
+
+    // Called under the target store's lock (see LruStore.Add).
+    private bool IsCurrent(string key, FlightStamp stamp, bool hot) =>
+        stamp.Generation == Volatile.Read(ref hot ? ref _hotGeneration : ref _generation)
+        && stamp.KeyVersion == _versions.Read(key);
 
     private void Joined(Activity? activity, FlightTicket<CacheResult> flight)
     {
@@ -330,4 +472,10 @@ public sealed class CacheGroup : IDisposable
                 new KeyValuePair<string, object?>(CacheMetrics.ResultTag, CacheSourceNames.NameOf(source)));
         }
     }
+
+    /// <summary>What a flight read when it started: the clear generation and the key's version.</summary>
+    private readonly record struct FlightStamp(int Generation, long KeyVersion);
+
+    /// <summary>An expired entry that may still be served stale, and the store it came from.</summary>
+    private readonly record struct Expired(LruEntry? Entry, CacheSource Source);
 }

@@ -73,7 +73,41 @@ public sealed class CacheGroupOptions
     /// </summary>
     public TimeSpan NotFoundTtl { get; set; }
 
-    /// <summary>The clock for the failure backoff, the not-found cache and the load timeout; the system's unless a test sets another.</summary>
+    /// <summary>
+    /// How long a loaded value may be served before it is loaded again; zero, the default, keeps values
+    /// until they are evicted, as groupcache does. A source can shorten it per value
+    /// (<see cref="LoadedValue.TimeToLive"/>, HTTP's <c>Cache-Control: max-age</c>), never lengthen it. An
+    /// expired value is not served (except under <see cref="StaleIfError"/>); the next get reloads it
+    /// through the same single flight as a miss.
+    /// </summary>
+    public TimeSpan TimeToLive { get; set; }
+
+    /// <summary>The default jitter: 10 %.</summary>
+    public const double DefaultTimeToLiveJitter = 0.1;
+
+    /// <summary>
+    /// The share by which a loaded value's lifetime is shortened at random, from 0 up to this share, so
+    /// that keys loaded together do not all expire, and reload, together. The lifetime never grows, so
+    /// the time to live stays an upper bound. Default 0.1; at most 0.5.
+    /// </summary>
+    public double TimeToLiveJitter { get; set; } = DefaultTimeToLiveJitter;
+
+    /// <summary>
+    /// The last share of a value's lifetime in which a hit starts one background reload, so that a key in
+    /// use is refreshed before it expires and its callers never wait for the source. For example 0.2: a
+    /// hit in the last fifth of a 60 s lifetime refreshes. Zero, the default, turns it off; less than 1.
+    /// </summary>
+    public double RefreshAhead { get; set; }
+
+    /// <summary>
+    /// How long past its expiry a value may still be served when its reload fails or times out (RFC
+    /// 5861's <c>stale-if-error</c>): callers then get the old value, marked stale, instead of an error,
+    /// and the source is retried no more often than the <see cref="FailureBackoff"/>. A source's "no such
+    /// key" is an answer, not a failure: it is passed on. Zero, the default, turns it off.
+    /// </summary>
+    public TimeSpan StaleIfError { get; set; }
+
+    /// <summary>The clock for lifetimes, the failure backoff, the not-found cache and the load timeout; the system's unless a test sets another.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>This node's member name, for the owner tag of spans; null leaves the tag off keys this node owns.</summary>
@@ -99,6 +133,12 @@ public sealed class CacheGroupOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(HotCacheShare, 0, nameof(HotCacheShare));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(HotCacheShare, 0.5, nameof(HotCacheShare));
         ArgumentOutOfRangeException.ThrowIfLessThan(NotFoundTtl, TimeSpan.Zero, nameof(NotFoundTtl));
+        ArgumentOutOfRangeException.ThrowIfLessThan(TimeToLive, TimeSpan.Zero, nameof(TimeToLive));
+        ArgumentOutOfRangeException.ThrowIfLessThan(TimeToLiveJitter, 0, nameof(TimeToLiveJitter));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(TimeToLiveJitter, 0.5, nameof(TimeToLiveJitter));
+        ArgumentOutOfRangeException.ThrowIfLessThan(RefreshAhead, 0, nameof(RefreshAhead));
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(RefreshAhead, 1, nameof(RefreshAhead));
+        ArgumentOutOfRangeException.ThrowIfLessThan(StaleIfError, TimeSpan.Zero, nameof(StaleIfError));
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
     }
 }

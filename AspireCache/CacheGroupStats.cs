@@ -23,6 +23,16 @@ public sealed class CacheGroupStats
     internal long NegativeHitsCount;
     internal long ValuesTooLargeCount;
     internal long UncacheableCount;
+    internal long ExpirationsCount;
+    internal long RefreshesCount;
+    internal long StaleServesCount;
+    internal long RemovesCount;
+    internal long PeerRemovesCount;
+    internal long WritesCount;
+    internal long PeerWritesCount;
+    internal long ClearsCount;
+    internal long PeerClearsCount;
+    internal long UnacknowledgedCount;
 
     /// <summary>Client gets (<see cref="CacheGroup.GetAsync"/>), whatever their outcome.</summary>
     public long Gets => Volatile.Read(ref GetsCount);
@@ -71,4 +81,34 @@ public sealed class CacheGroupStats
 
     /// <summary>Loaded values served but not stored, because they were larger than the whole store.</summary>
     public long Uncacheable => Volatile.Read(ref UncacheableCount);
+
+    /// <summary>Values found expired by a get (each value counted once); they are then reloaded, or served stale.</summary>
+    public long Expirations => Volatile.Read(ref ExpirationsCount);
+
+    /// <summary>Background reloads started by a hit in the last part of a value's lifetime (<see cref="CacheGroupOptions.RefreshAhead"/>).</summary>
+    public long Refreshes => Volatile.Read(ref RefreshesCount);
+
+    /// <summary>Gets and peer requests answered with an expired value because its reload failed (<see cref="CacheGroupOptions.StaleIfError"/>).</summary>
+    public long StaleServes => Volatile.Read(ref StaleServesCount);
+
+    /// <summary>Removals this node took (<see cref="CacheGroup.RemoveAsync"/>) and passed to the ring.</summary>
+    public long Removes => Volatile.Read(ref RemovesCount);
+
+    /// <summary>Removals that peers passed to this node (<see cref="CacheGroup.RemoveLocally"/>).</summary>
+    public long PeerRemoves => Volatile.Read(ref PeerRemovesCount);
+
+    /// <summary>Writes this node took (<see cref="CacheGroup.WriteAsync"/>).</summary>
+    public long Writes => Volatile.Read(ref WritesCount);
+
+    /// <summary>Writes that peers passed to this node as the key's owner (<see cref="CacheGroup.WriteLocally"/>).</summary>
+    public long PeerWrites => Volatile.Read(ref PeerWritesCount);
+
+    /// <summary>Clears this node took (<see cref="CacheGroup.ClearAsync"/>) and passed to the ring.</summary>
+    public long Clears => Volatile.Read(ref ClearsCount);
+
+    /// <summary>Clears of this node's part of the group asked by peers, or by the node itself (<see cref="CacheGroup.ClearLocally"/>).</summary>
+    public long PeerClears => Volatile.Read(ref PeerClearsCount);
+
+    /// <summary>Members that did not acknowledge a removal, write or clear that this node passed on, counted per member and change.</summary>
+    public long Unacknowledged => Volatile.Read(ref UnacknowledgedCount);
 }

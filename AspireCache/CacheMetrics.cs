@@ -15,6 +15,7 @@ internal static class CacheMetrics
     public const string GroupTag = "aspirecache.group";
     public const string ResultTag = "aspirecache.result";
     public const string OutcomeTag = "aspirecache.outcome";
+    public const string OriginTag = "aspirecache.origin";
 
     private static readonly Meter Meter = new(AspireCacheDiagnostics.MeterName);
 
@@ -52,14 +53,33 @@ internal static class CacheMetrics
         Counter("aspirecache.values.uncacheable", "{value}", "Loaded values served but not stored, because they were larger than the whole store.", s => s.Uncacheable);
         Meter.CreateObservableCounter(
             "aspirecache.loads",
-            () => ObserveOutcomes(("success", s => s.Loads), ("error", s => s.LoadErrors), ("not_found", s => s.LoadsNotFound)),
+            () => ObserveTagged(OutcomeTag, ("success", s => s.Loads), ("error", s => s.LoadErrors), ("not_found", s => s.LoadsNotFound)),
             "{load}",
             "Calls of the loader (the data source), by outcome (success, error, not_found).");
         Meter.CreateObservableCounter(
             "aspirecache.peer.fetches",
-            () => ObserveOutcomes(("success", s => s.PeerFetches), ("error", s => s.PeerErrors), ("source_error", s => s.PeerSourceErrors), ("not_found", s => s.PeerNotFound)),
+            () => ObserveTagged(OutcomeTag, ("success", s => s.PeerFetches), ("error", s => s.PeerErrors), ("source_error", s => s.PeerSourceErrors), ("not_found", s => s.PeerNotFound)),
             "{fetch}",
             "Fetches from the owner peer, by outcome (success, error: the peer failed, source_error: its source failed, not_found: its source has no such key).");
+        Counter("aspirecache.expirations", "{value}", "Values that a get found expired (each counted once); they are reloaded, or served stale.", s => s.Expirations);
+        Counter("aspirecache.refreshes", "{refresh}", "Background reloads started by a hit in the last part of a value's lifetime (RefreshAhead).", s => s.Refreshes);
+        Counter("aspirecache.stale.serves", "{get}", "Gets and peer requests answered with an expired value because its reload failed (StaleIfError).", s => s.StaleServes);
+        Counter("aspirecache.invalidations.unacknowledged", "{member}", "Members that did not acknowledge a removal, write or clear that this node passed on.", s => s.Unacknowledged);
+        Meter.CreateObservableCounter(
+            "aspirecache.removes",
+            () => ObserveTagged(OriginTag, ("client", s => s.Removes), ("peer", s => s.PeerRemoves)),
+            "{remove}",
+            "Key removals, by origin (client: taken by this node and passed to the ring, peer: passed to this node).");
+        Meter.CreateObservableCounter(
+            "aspirecache.writes",
+            () => ObserveTagged(OriginTag, ("client", s => s.Writes), ("peer", s => s.PeerWrites)),
+            "{write}",
+            "Writes of values into the cache, by origin (client: taken by this node, peer: stored by this node as the owner).");
+        Meter.CreateObservableCounter(
+            "aspirecache.clears",
+            () => ObserveTagged(OriginTag, ("client", s => s.Clears), ("peer", s => s.PeerClears)),
+            "{clear}",
+            "Clears of the group, by origin (client: taken by this node and passed to the ring, peer: of this node's part, asked by a peer or the node itself).");
         Meter.CreateObservableCounter(
             "aspirecache.loads.queued", () => Observe(g => g.LoadSlotsQueued), "{load}", "Loads that waited for a slot because the group's MaxConcurrentLoads were running.");
         Meter.CreateObservableCounter(
@@ -68,7 +88,7 @@ internal static class CacheMetrics
             "aspirecache.loads.active", () => Observe(g => g.ActiveLoads), "{load}", "Loads calling the source right now.");
 
         Meter.CreateObservableCounter(
-            "aspirecache.evictions", () => Observe(g => g.Store.Evictions), "{entry}", "Entries evicted from the store to make room.");
+            "aspirecache.evictions", () => Observe(g => g.Evictions), "{entry}", "Entries evicted from the store to make room.");
         Meter.CreateObservableUpDownCounter(
             "aspirecache.entry.count", () => Observe(g => g.Store.Count), "{entry}", "Entries in the store.");
         Meter.CreateObservableUpDownCounter(
@@ -101,15 +121,15 @@ internal static class CacheMetrics
         return measurements;
     }
 
-    private static List<Measurement<long>> ObserveOutcomes(params (string Outcome, Func<CacheGroupStats, long> Read)[] outcomes)
+    private static List<Measurement<long>> ObserveTagged(string tag, params (string Value, Func<CacheGroupStats, long> Read)[] values)
     {
         var measurements = new List<Measurement<long>>();
         foreach ((CacheGroup group, _) in Groups)
         {
             var groupTag = new KeyValuePair<string, object?>(GroupTag, group.Name);
-            foreach ((string outcome, Func<CacheGroupStats, long> read) in outcomes)
+            foreach ((string value, Func<CacheGroupStats, long> read) in values)
             {
-                measurements.Add(new Measurement<long>(read(group.Stats), groupTag, new(OutcomeTag, outcome)));
+                measurements.Add(new Measurement<long>(read(group.Stats), groupTag, new(tag, value)));
             }
         }
 

@@ -16,10 +16,23 @@ public enum CacheSource
     Load,
 }
 
-/// <summary>A value and how it was served.</summary>
+/// <summary>A value, how it was served, and how fresh it is.</summary>
 /// <param name="Value">The stored bytes themselves: never change them.</param>
 /// <param name="Source">How the get was served.</param>
-public readonly record struct CacheResult(ReadOnlyMemory<byte> Value, CacheSource Source);
+public readonly record struct CacheResult(ReadOnlyMemory<byte> Value, CacheSource Source)
+{
+    /// <summary>How much longer the value may be served; null when it does not expire. Zero or less for a stale value.</summary>
+    public TimeSpan? TimeToLive { get; init; }
+
+    /// <summary>How long ago the value was loaded from the data source (or written); zero for a value that does not expire.</summary>
+    public TimeSpan Age { get; init; }
+
+    /// <summary>
+    /// True when the value had expired and is served because its reload failed
+    /// (<see cref="CacheGroupOptions.StaleIfError"/>).
+    /// </summary>
+    public bool IsStale { get; init; }
+}
 
 /// <summary>The names of <see cref="CacheSource"/> values on the wire and in telemetry.</summary>
 public static class CacheSourceNames

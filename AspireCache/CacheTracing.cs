@@ -16,6 +16,11 @@ internal static class CacheTracing
     public const string ServePeerSpan = "aspirecache.peer.serve";
     public const string PeerFetchSpan = "aspirecache.peer.fetch";
     public const string LoadSpan = "aspirecache.load";
+    public const string RefreshSpan = "aspirecache.refresh";
+    public const string RemoveSpan = "aspirecache.remove";
+    public const string WriteSpan = "aspirecache.write";
+    public const string ClearSpan = "aspirecache.clear";
+    public const string StaleTag = "aspirecache.stale";
 
     public const string KeyHashTag = "aspirecache.key.hash";
     public const string KeyTag = "aspirecache.key";
@@ -64,6 +69,9 @@ internal static class CacheTracing
             activity.AddLink(new ActivityLink(leader));
         }
     }
+
+    /// <summary>Marks a get or peer request answered with an expired value because its reload failed.</summary>
+    public static void Stale(Activity? activity) => activity?.SetTag(StaleTag, true);
 
     public static void Failed(Activity? activity, Exception exception)
     {

@@ -1,12 +1,28 @@
 namespace AspireCache;
 
-/// <summary>Another node of the cluster, asked for a key that it owns.</summary>
+/// <summary>Another node of the cluster: asked for keys that it owns, and told of removals, writes and clears.</summary>
+/// <remarks>Every method acts on the peer's own memory only; a peer never forwards a request to another node.</remarks>
 public interface ICachePeer
 {
     /// <summary>The peer's member name on the ring.</summary>
     string Name { get; }
 
-    /// <summary>Gets a key of a group from the peer, which serves it from its store or its own loader and never forwards it.</summary>
-    /// <exception cref="Exception">Any failure: the caller then loads the key itself.</exception>
-    ValueTask<ReadOnlyMemory<byte>> GetAsync(string group, string key, CancellationToken cancellationToken);
+    /// <summary>Gets a key of a group from the peer, which serves it from its store or its own loader (<see cref="CacheGroup.GetLocallyAsync"/>).</summary>
+    /// <returns>The owner's value with its remaining lifetime, age and staleness; the caller sets the source.</returns>
+    /// <exception cref="CacheKeyNotFoundException">The owner's source has no such key.</exception>
+    /// <exception cref="CacheSourceException">The owner's source failed.</exception>
+    /// <exception cref="Exception">Any other failure: the caller then loads the key itself.</exception>
+    ValueTask<CacheResult> GetAsync(string group, string key, CancellationToken cancellationToken);
+
+    /// <summary>Removes a key from the peer's store and hot cache (<see cref="CacheGroup.RemoveLocally"/>).</summary>
+    /// <exception cref="Exception">The peer did not acknowledge the removal.</exception>
+    ValueTask RemoveAsync(string group, string key, CancellationToken cancellationToken);
+
+    /// <summary>Stores a value at the peer, the key's owner (<see cref="CacheGroup.WriteLocally"/>).</summary>
+    /// <exception cref="Exception">The peer did not acknowledge the write.</exception>
+    ValueTask WriteAsync(string group, string key, ReadOnlyMemory<byte> value, TimeSpan? timeToLive, CancellationToken cancellationToken);
+
+    /// <summary>Clears a group at the peer (<see cref="CacheGroup.ClearLocally"/>): everything, or only its hot copies.</summary>
+    /// <exception cref="Exception">The peer did not acknowledge the clear.</exception>
+    ValueTask ClearAsync(string group, bool hotOnly, CancellationToken cancellationToken);
 }

@@ -41,8 +41,22 @@ internal sealed class LoadRunner
         }
     }
 
+    /// <summary>Forgets the key's remembered failure and "no such key": a removal or a write makes them out of date.</summary>
+    public void Forget(string key)
+    {
+        _recentFailures.Forget(key);
+        _notFound.Forget(key);
+    }
+
+    /// <summary>Forgets every remembered failure and "no such key", for a clear of the group.</summary>
+    public void ForgetAll()
+    {
+        _recentFailures.Clear();
+        _notFound.Clear();
+    }
+
     /// <summary>Calls the loader once, within the group's limits.</summary>
-    public async Task<ReadOnlyMemory<byte>> LoadAsync(string key, Activity? activity)
+    public async Task<LoadedValue> LoadAsync(string key, Activity? activity)
     {
         long started = Stopwatch.GetTimestamp();
         using var deadline = new CancellationTokenSource(_group.LoadTimeout, _time);
@@ -57,15 +71,15 @@ internal sealed class LoadRunner
 
         try
         {
-            ReadOnlyMemory<byte> value = await CallLoaderAsync(key, deadline.Token).WaitAsync(deadline.Token).ConfigureAwait(false);
-            if (value.Length > _group.MaxValueBytes)
+            LoadedValue loaded = await CallLoaderAsync(key, deadline.Token).WaitAsync(deadline.Token).ConfigureAwait(false);
+            if (loaded.Value.Length > _group.MaxValueBytes)
             {
-                throw CacheValueTooLargeException.For(_group.Name, value.Length, _group.MaxValueBytes);
+                throw CacheValueTooLargeException.For(_group.Name, loaded.Value.Length, _group.MaxValueBytes);
             }
 
             Interlocked.Increment(ref Stats.LoadsCount);
             Record(started, "success");
-            return value;
+            return loaded;
         }
         catch (CacheKeyNotFoundException ex)
         {
@@ -92,7 +106,7 @@ internal sealed class LoadRunner
 
     // The slot is given back when the loader ends, not when its caller stops waiting: a loader that
     // ignores its token still counts against the bound until it returns.
-    private async Task<ReadOnlyMemory<byte>> CallLoaderAsync(string key, CancellationToken deadline)
+    private async Task<LoadedValue> CallLoaderAsync(string key, CancellationToken deadline)
     {
         try
         {

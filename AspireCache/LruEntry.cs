@@ -7,19 +7,34 @@ namespace AspireCache;
 /// recency list at once, so that an entry costs one object.
 /// </summary>
 /// <remarks>
-/// On a 64-bit runtime the object is 64 bytes: header and method table (16), five references (40) and
-/// the hash (4), padded to 8. The 4 bytes of padding are free room for a later expiry (an int of
-/// seconds fits; a long would make the object 72 bytes). The fields are fields, not properties, so that
+/// On a 64-bit runtime the object is 80 bytes: header and method table (16), five references (40), two
+/// timestamps (16), the hash (4) and the refresh flag (4). The fields are fields, not properties, so that
 /// the chain link can be read and written with <see cref="Volatile"/>.
 /// </remarks>
-internal sealed class LruEntry(string key, byte[] value, int hash)
+internal sealed class LruEntry(string key, byte[] value, int hash, long loadedAt, long expiresAt)
 {
+    /// <summary>The <see cref="ExpiresAt"/> of a value that does not expire.</summary>
+    public const long Never = long.MaxValue;
+
+    private const int RefreshStarted = 1;
+    private const int ExpiryCounted = 2;
+
     public readonly string Key = key;
 
     public readonly byte[] Value = value;
 
+    /// <summary>When the value was loaded or written, in <see cref="CacheClock"/> ticks.</summary>
+    public readonly long LoadedAt = loadedAt;
+
+    /// <summary>When the value stops being fresh, in <see cref="CacheClock"/> ticks; <see cref="Never"/> if it does not expire.</summary>
+    public readonly long ExpiresAt = expiresAt;
+
     // Cached so that chain walks and resizes compare and place entries without hashing the key again.
     public readonly int Hash = hash;
+
+    // Bits set once each: by the first hit that starts a refresh ahead of expiry (the refreshed value is a
+    // new entry), and by the first get that finds the value expired (so that an expiry is counted once).
+    private int _flags;
 
     // Written only under the store's lock; read without it by lookups, hence Volatile (see LruHashTable).
     public LruEntry? ChainNext;
@@ -30,6 +45,15 @@ internal sealed class LruEntry(string key, byte[] value, int hash)
     public LruEntry? Next;
 
     public bool IsLinked => Next is not null;
+
+    /// <summary>True for the one caller that should start this value's refresh; false for every later one.</summary>
+    public bool TryStartRefresh() => (Interlocked.Or(ref _flags, RefreshStarted) & RefreshStarted) == 0;
+
+    /// <summary>Marks the value as one whose refresh needs no starting (see <see cref="CacheGroup"/>'s hot copies).</summary>
+    public void MarkRefreshStarted() => Interlocked.Or(ref _flags, RefreshStarted);
+
+    /// <summary>True for the one caller that first finds the value expired.</summary>
+    public bool TryMarkExpired() => (Interlocked.Or(ref _flags, ExpiryCounted) & ExpiryCounted) == 0;
 
     /// <summary>The bytes this entry accounts for; derived rather than stored, to keep the object small.</summary>
     public long Size => AccountedBytes(Key.Length, Value.Length);
@@ -42,16 +66,16 @@ internal sealed class LruEntry(string key, byte[] value, int hash)
     /// An entry holding <paramref name="value"/> as a plain array (8 bytes, where a ReadOnlyMemory takes 16):
     /// a whole array is kept as it is, anything else is copied once into an exact array.
     /// </summary>
-    public static LruEntry Create(string key, ReadOnlyMemory<byte> value, int hash)
+    public static LruEntry Create(string key, ReadOnlyMemory<byte> value, int hash, long loadedAt = 0, long expiresAt = Never)
     {
         bool wholeArray = MemoryMarshal.TryGetArray(value, out ArraySegment<byte> segment)
             && segment.Array is not null && segment.Offset == 0 && segment.Count == segment.Array.Length;
-        return new LruEntry(key, wholeArray ? segment.Array! : value.ToArray(), hash);
+        return new LruEntry(key, wholeArray ? segment.Array! : value.ToArray(), hash, loadedAt, expiresAt);
     }
 
     public static LruEntry CreateSentinel()
     {
-        var sentinel = new LruEntry(string.Empty, [], 0);
+        var sentinel = new LruEntry(string.Empty, [], 0, 0, Never);
         sentinel.Previous = sentinel;
         sentinel.Next = sentinel;
         return sentinel;

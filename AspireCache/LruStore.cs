@@ -24,13 +24,13 @@ public sealed class LruStore
 {
     /// <summary>
     /// Bytes accounted for each entry on top of its key string and value array objects: the entry object
-    /// (64 bytes on a 64-bit runtime) and its slot in the hash table's bucket array (8 bytes).
+    /// (80 bytes on a 64-bit runtime) and its slot in the hash table's bucket array (8 bytes).
     /// </summary>
     /// <remarks>
     /// The table doubles when it holds more entries than buckets, so it holds between 8 and 16 bytes of
     /// buckets per entry; 8 is what a table that has just filled up holds, and keeps the bound tight.
     /// </remarks>
-    public const int EntryOverheadBytes = 72;
+    public const int EntryOverheadBytes = 88;
 
     private readonly LruHashTable _table = new();
     private readonly Lock _listLock = new();
@@ -90,26 +90,32 @@ public sealed class LruStore
     /// header and method table, a 4-byte length, UTF-16 chars and a 2-byte terminator), the second the
     /// value array (16 bytes of header and method table, an 8-byte length field, the bytes). Both are
     /// counted even when the caller shares them, since the store keeps them alive. For 1,000,000 entries
-    /// with 12-char keys and 100-byte values this is 48 + 128 + 72 = 248 bytes each, against 248.4 measured
+    /// with 12-char keys and 100-byte values this is 48 + 128 + 88 = 264 bytes each, against 264.4 measured
     /// (<c>bench/README.md</c>).
     /// </remarks>
     public static long SizeOf(string key, ReadOnlyMemory<byte> value) => LruEntry.AccountedBytes(key.Length, value.Length);
 
     /// <summary>Looks a key up and marks it as the most recently used.</summary>
     /// <returns>The stored bytes themselves, not a copy.</returns>
+    /// <remarks>The store itself does not look at expiry: its owner (<see cref="CacheGroup"/>) decides whether a value is fresh.</remarks>
     public bool TryGet(string key, out ReadOnlyMemory<byte> value)
+    {
+        LruEntry? entry = Find(key);
+        value = entry is null ? default : entry.Value;
+        return entry is not null;
+    }
+
+    /// <summary>Looks a key's entry up and marks it as the most recently used.</summary>
+    internal LruEntry? Find(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
         LruEntry? entry = _table.Find(key, Hash(key));
-        if (entry is null)
+        if (entry is not null)
         {
-            value = default;
-            return false;
+            Promote(entry);
         }
 
-        value = entry.Value;
-        Promote(entry);
-        return true;
+        return entry;
     }
 
     /// <summary>
@@ -122,19 +128,33 @@ public sealed class LruStore
     /// change it afterwards; any other memory (a slice, say) is copied once into an array of its own.
     /// </param>
     /// <returns>False when the entry alone is larger than the capacity; it is then not stored (and any old value is removed).</returns>
-    public bool Add(string key, ReadOnlyMemory<byte> value)
+    public bool Add(string key, ReadOnlyMemory<byte> value) =>
+        Add(key, value, LruEntry.Never, LruEntry.Never, 0, static _ => true) is not null;
+
+    /// <summary>
+    /// Stores a value with its timestamps if <paramref name="stillCurrent"/>, evaluated under the store's
+    /// lock, says so: a removal that takes the lock after bumping what the check reads cannot then be
+    /// overtaken by an older value.
+    /// </summary>
+    /// <returns>The stored entry; null when the check failed or the entry alone is larger than the capacity.</returns>
+    internal LruEntry? Add<TState>(string key, ReadOnlyMemory<byte> value, long loadedAt, long expiresAt, TState state, Func<TState, bool> stillCurrent)
     {
         ArgumentNullException.ThrowIfNull(key);
         int hash = Hash(key);
         if (SizeOf(key, value) > CapacityBytes)
         {
             Remove(key, hash);
-            return false;
+            return null;
         }
 
-        LruEntry entry = LruEntry.Create(key, value, hash);
+        LruEntry entry = LruEntry.Create(key, value, hash, loadedAt, expiresAt);
         lock (_listLock)
         {
+            if (!stillCurrent(state))
+            {
+                return null;
+            }
+
             // Earlier hits first, so that the eviction below sees the true recency order.
             ApplyRecordedHits();
 
@@ -156,7 +176,7 @@ public sealed class LruStore
             LruEntry? replaced = _table.Set(entry);
             Debug.Assert(replaced == old, "The table and the recency list hold the same entries.");
             LinkAsNewest(entry);
-            return true;
+            return entry;
         }
     }
 

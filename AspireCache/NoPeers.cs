@@ -13,6 +13,9 @@ public sealed class NoPeers : IPeerPicker
     }
 
     /// <inheritdoc />
+    public IReadOnlyCollection<ICachePeer> RingPeers => [];
+
+    /// <inheritdoc />
     public bool TryPickPeer(string key, [NotNullWhen(true)] out ICachePeer? peer)
     {
         peer = null;

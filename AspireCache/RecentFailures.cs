@@ -45,6 +45,12 @@ internal sealed class RecentFailures(TimeSpan backoff, TimeProvider time)
         _failures[key] = new Failure(ExceptionDispatchInfo.Capture(error), now + (long)(backoff.TotalSeconds * time.TimestampFrequency));
     }
 
+    /// <summary>Forgets a key's failure, for a removal or a write of the key.</summary>
+    public void Forget(string key) => _failures.TryRemove(key, out _);
+
+    /// <summary>Forgets every failure, for a clear of the group; at most <see cref="Capacity"/> of them.</summary>
+    public void Clear() => _failures.Clear();
+
     /// <summary>Throws the key's remembered failure if its backoff has not passed.</summary>
     public void ThrowIfRecent(string key)
     {

@@ -47,6 +47,26 @@ public sealed class RingPeerPicker : IPeerPicker
         Ring.SetMembers(peers.Where(known.ContainsKey).Append(Self));
     }
 
+    /// <inheritdoc />
+    public IReadOnlyCollection<ICachePeer> RingPeers
+    {
+        get
+        {
+            FrozenDictionary<string, ICachePeer> known = _peers;
+            IReadOnlyList<string> members = Ring.Members;
+            var peers = new List<ICachePeer>(known.Count);
+            foreach ((string name, ICachePeer peer) in known)
+            {
+                if (members.Contains(name, StringComparer.Ordinal))
+                {
+                    peers.Add(peer);
+                }
+            }
+
+            return peers;
+        }
+    }
+
     /// <summary>The member name that owns <paramref name="key"/>.</summary>
     public string OwnerOf(string key) => Ring.GetOwner(key) ?? Self;
 

@@ -56,28 +56,54 @@ public sealed class SingleFlight<TKey, TValue>
         return new FlightTicket<TValue>(completion.Task, Joined: false, Activity.Current?.Context ?? default);
     }
 
+    /// <summary>
+    /// Detaches the flight for <paramref name="key"/>, if any: its callers still get its outcome, but a
+    /// later call starts a new flight. For a removal, so that no caller who comes after it is handed a
+    /// value loaded before it.
+    /// </summary>
+    public void Forget(TKey key)
+    {
+        lock (_lock)
+        {
+            _flights.Remove(key);
+        }
+    }
+
+    /// <summary>Detaches every flight under way (see <see cref="Forget"/>).</summary>
+    public void ForgetAll()
+    {
+        lock (_lock)
+        {
+            _flights.Clear();
+        }
+    }
+
     private async Task FlyAsync<TState>(TKey key, TState state, Func<TKey, TState, Task<TValue>> work, TaskCompletionSource<TValue> flight)
     {
         try
         {
             TValue value = await work(key, state).ConfigureAwait(false);
-            Land(key);
+            Land(key, flight);
             flight.SetResult(value);
         }
         catch (Exception ex)
         {
-            Land(key);
+            Land(key, flight);
             flight.SetException(ex);
         }
     }
 
     // Forgetting the flight before completing it means that a caller who sees the outcome and calls
     // again starts afresh; the work must therefore publish a success (e.g. store it) before it returns.
-    private void Land(TKey key)
+    // Only this flight: after a Forget, the key may already have a new one.
+    private void Land(TKey key, TaskCompletionSource<TValue> flight)
     {
         lock (_lock)
         {
-            _flights.Remove(key);
+            if (_flights.TryGetValue(key, out Flight? current) && current.Completion == flight)
+            {
+                _flights.Remove(key);
+            }
         }
     }
 

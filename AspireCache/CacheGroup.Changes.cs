@@ -1,0 +1,229 @@
+using System.Diagnostics;
+
+namespace AspireCache;
+
+/// <summary>Removals, writes and clears: taken by one node and passed to every member of its ring.</summary>
+/// <remarks>
+/// <para>
+/// The owner hears first, the other members after it. A member that drops its hot copy and fetches the
+/// key again then finds the owner's new state, never the old value. A clear is passed in two rounds for
+/// the same reason: everything everywhere, then the hot copies everywhere again, which drops any copy
+/// fetched in between from an owner not yet cleared.
+/// </para>
+/// <para>
+/// A load or peer fetch that was under way when a change arrived stores nothing: it read its key's
+/// version and the group's generation when it started (<see cref="KeyVersions"/>), and they no longer
+/// match. The callers that were already waiting for it still get its value; later callers start anew.
+/// </para>
+/// </remarks>
+public sealed partial class CacheGroup
+{
+    /// <summary>
+    /// Removes a key from the cluster: from its owner's store and from every member's memory, so that the
+    /// next get loads it from the source again.
+    /// </summary>
+    /// <exception cref="InvalidCacheKeyException">The key is not one this group accepts.</exception>
+    /// <exception cref="CacheInvalidationException">Some members of the ring did not acknowledge; the others did.</exception>
+    public async Task RemoveAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ValidateKey(key);
+        using Activity? activity = CacheTracing.Start(CacheTracing.RemoveSpan, this, key);
+        Interlocked.Increment(ref Stats.RemovesCount);
+        var missed = new List<string>();
+        bool ownedByPeer = _peers.TryPickPeer(key, out ICachePeer? owner);
+        if (ownedByPeer)
+        {
+            await TellAsync(owner!, (Group: Name, Key: key), static (p, s, ct) => p.RemoveAsync(s.Group, s.Key, ct), missed, cancellationToken).ConfigureAwait(false);
+        }
+
+        Remove(key);
+        await TellAllAsync(owner, (Group: Name, Key: key), static (p, s, ct) => p.RemoveAsync(s.Group, s.Key, ct), missed, cancellationToken).ConfigureAwait(false);
+        Finish(activity, missed);
+    }
+
+    /// <summary>
+    /// Stores a value at the key's owner, in place of what the source would give, and drops every other
+    /// member's copy. It lives until it expires or is evicted; the next get after that loads the
+    /// source's value again.
+    /// </summary>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value; the owner keeps this memory (or a copy of a slice of it), so do not change it afterwards.</param>
+    /// <param name="timeToLive">How long it may be served; null for the group's time to live, which is also the upper bound. Zero removes the key.</param>
+    /// <param name="cancellationToken">Stops waiting for the members' acknowledgements.</param>
+    /// <exception cref="InvalidCacheKeyException">The key is not one this group accepts.</exception>
+    /// <exception cref="CacheValueTooLargeException">The value is larger than <see cref="MaxValueBytes"/>; nothing changed.</exception>
+    /// <exception cref="CacheInvalidationException">The owner or other members did not acknowledge.</exception>
+    public async Task WriteAsync(string key, ReadOnlyMemory<byte> value, TimeSpan? timeToLive = null, CancellationToken cancellationToken = default)
+    {
+        ValidateWrite(key, value, timeToLive);
+        using Activity? activity = CacheTracing.Start(CacheTracing.WriteSpan, this, key);
+        Interlocked.Increment(ref Stats.WritesCount);
+        var missed = new List<string>();
+        if (_peers.TryPickPeer(key, out ICachePeer? owner))
+        {
+            await TellAsync(owner, (Group: Name, Key: key, Value: value, Ttl: timeToLive), static (p, s, ct) => p.WriteAsync(s.Group, s.Key, s.Value, s.Ttl, ct), missed, cancellationToken).ConfigureAwait(false);
+            Remove(key);
+        }
+        else
+        {
+            Write(key, value, timeToLive);
+        }
+
+        await TellAllAsync(owner, (Group: Name, Key: key), static (p, s, ct) => p.RemoveAsync(s.Group, s.Key, ct), missed, cancellationToken).ConfigureAwait(false);
+        Finish(activity, missed);
+    }
+
+    /// <summary>Clears the group on every member of the ring, in O(1) per member: lookups stop seeing the old values at once.</summary>
+    /// <exception cref="CacheInvalidationException">Some members of the ring did not acknowledge; the others did.</exception>
+    public async Task ClearAsync(CancellationToken cancellationToken = default)
+    {
+        using Activity? activity = CacheTracing.Source.StartActivity(CacheTracing.ClearSpan);
+        activity?.SetTag(CacheMetrics.GroupTag, Name);
+        Interlocked.Increment(ref Stats.ClearsCount);
+        var missed = new List<string>();
+        Clear(hotOnly: false);
+        await TellAllAsync(null, (Group: Name, HotOnly: false), static (p, s, ct) => p.ClearAsync(s.Group, s.HotOnly, ct), missed, cancellationToken).ConfigureAwait(false);
+        Clear(hotOnly: true);
+        await TellAllAsync(null, (Group: Name, HotOnly: true), static (p, s, ct) => p.ClearAsync(s.Group, s.HotOnly, ct), missed, cancellationToken).ConfigureAwait(false);
+        Finish(activity, missed);
+    }
+
+    /// <summary>Removes a key from this node's store and hot cache only: what a peer's <see cref="RemoveAsync"/> asks of this node.</summary>
+    /// <exception cref="InvalidCacheKeyException">The key is not one this group accepts.</exception>
+    public void RemoveLocally(string key)
+    {
+        ValidateKey(key);
+        Interlocked.Increment(ref Stats.PeerRemovesCount);
+        Remove(key);
+    }
+
+    /// <summary>Stores a value in this node's store only, as the key's owner: what a peer's <see cref="WriteAsync"/> asks of this node.</summary>
+    /// <inheritdoc cref="WriteAsync" path="/param"/>
+    /// <exception cref="InvalidCacheKeyException">The key is not one this group accepts.</exception>
+    /// <exception cref="CacheValueTooLargeException">The value is larger than <see cref="MaxValueBytes"/>; nothing changed.</exception>
+    public void WriteLocally(string key, ReadOnlyMemory<byte> value, TimeSpan? timeToLive = null)
+    {
+        ValidateWrite(key, value, timeToLive);
+        Interlocked.Increment(ref Stats.PeerWritesCount);
+        Write(key, value, timeToLive);
+    }
+
+    /// <summary>Clears this node's part of the group: everything, or only the hot copies. What a peer's <see cref="ClearAsync"/> asks of this node.</summary>
+    public void ClearLocally(bool hotOnly = false)
+    {
+        Interlocked.Increment(ref Stats.PeerClearsCount);
+        Clear(hotOnly);
+    }
+
+    private void ValidateWrite(string key, ReadOnlyMemory<byte> value, TimeSpan? timeToLive)
+    {
+        ValidateKey(key);
+        if (value.Length > MaxValueBytes)
+        {
+            Interlocked.Increment(ref Stats.ValuesTooLargeCount);
+            throw CacheValueTooLargeException.For(Name, value.Length, MaxValueBytes);
+        }
+
+        if (timeToLive < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeToLive), timeToLive, "A time to live cannot be negative.");
+        }
+    }
+
+    // The version is bumped before the stores are touched: a flight's check-and-store under a store's
+    // lock then either comes before the removal, which removes its value, or sees the new version.
+    private void Remove(string key)
+    {
+        _versions.Bump(key);
+        _loads.Forget(key);
+        _peerFetches.Forget(key);
+        Store.Remove(key);
+        _hot?.Store.Remove(key);
+        _loadRunner.Forget(key);
+    }
+
+    private void Write(string key, ReadOnlyMemory<byte> value, TimeSpan? timeToLive)
+    {
+        _versions.Bump(key);
+        _loads.Forget(key);
+        _peerFetches.Forget(key);
+        _hot?.Store.Remove(key);
+        _loadRunner.Forget(key);
+        long now = _clock.Now;
+        long expiresAt = _lifetimes.ExpiryOfWrite(timeToLive, now);
+        if (expiresAt == ValueLifetimes.DoNotKeep)
+        {
+            Store.Remove(key);
+        }
+        else if (Store.Add(key, value, now, expiresAt, 0, static _ => true) is null)
+        {
+            Interlocked.Increment(ref Stats.UncacheableCount);
+        }
+    }
+
+    // O(1): the generation is bumped first, so that a flight which finds the new store also finds its
+    // stamp out of date; the old store is left to the collector.
+    private void Clear(bool hotOnly)
+    {
+        if (!hotOnly)
+        {
+            Interlocked.Increment(ref _generation);
+            LruStore retired = _store;
+            _store = new LruStore(_storeCapacityBytes);
+            Interlocked.Add(ref _retiredEvictions, retired.Evictions);
+            _loads.ForgetAll();
+            _loadRunner.ForgetAll();
+        }
+
+        Interlocked.Increment(ref _hotGeneration);
+        _hot?.Clear();
+        _peerFetches.ForgetAll();
+    }
+
+    private async Task TellAllAsync<TState>(ICachePeer? except, TState state, Func<ICachePeer, TState, CancellationToken, ValueTask> tell, List<string> missed, CancellationToken cancellationToken)
+    {
+        var told = new List<Task>();
+        foreach (ICachePeer peer in _peers.RingPeers)
+        {
+            if (!ReferenceEquals(peer, except))
+            {
+                told.Add(TellAsync(peer, state, tell, missed, cancellationToken));
+            }
+        }
+
+        await Task.WhenAll(told).ConfigureAwait(false);
+    }
+
+    private async Task TellAsync<TState>(ICachePeer peer, TState state, Func<ICachePeer, TState, CancellationToken, ValueTask> tell, List<string> missed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await tell(peer, state, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The peer's client logs the cause; what matters here is who has not heard.
+            Interlocked.Increment(ref Stats.UnacknowledgedCount);
+            lock (missed)
+            {
+                if (!missed.Contains(peer.Name))
+                {
+                    missed.Add(peer.Name);
+                }
+            }
+        }
+    }
+
+    private void Finish(Activity? activity, List<string> missed)
+    {
+        if (missed.Count == 0)
+        {
+            return;
+        }
+
+        missed.Sort(StringComparer.Ordinal);
+        var failure = new CacheInvalidationException(Name, missed);
+        CacheTracing.Failed(activity, failure);
+        throw failure;
+    }
+}
