@@ -96,6 +96,18 @@ internal static class CacheEndpoints
         response.ContentLength = result.Value.Length;
         response.Headers[PeerProtocol.ResultHeader] = CacheSourceNames.NameOf(result.Source);
         response.Headers[PeerProtocol.OwnerHeader] = node.Picker.OwnerOf(path.Key);
+        if (result.TimeToLive is not null || result.IsStale)
+        {
+            if (forPeer)
+            {
+                PeerFreshness.WriteHeaders(response.Headers, result);
+            }
+            else
+            {
+                ClientFreshness.WriteHeaders(response.Headers, result);
+            }
+        }
+
         await response.BodyWriter.WriteAsync(result.Value, context.RequestAborted);
     }
 

@@ -36,8 +36,23 @@ public sealed class CacheGroupSettings
     /// <summary>Whether spans may carry this group's keys in clear; otherwise only a hash. Default false.</summary>
     public bool RecordKeys { get; set; }
 
-    /// <summary>The engine's options for this group on the node named <paramref name="nodeName"/>.</summary>
-    public CacheGroupOptions ToGroupOptions(string? nodeName = null) => new()
+    /// <summary>
+    /// How long a value may be served before it is loaded again; zero, the default, keeps values until
+    /// they are evicted. The source's <c>Cache-Control</c> can shorten it per value, never lengthen it.
+    /// </summary>
+    public TimeSpan TimeToLive { get; set; }
+
+    /// <summary>The share, 0 to 0.5, by which each value's lifetime is shortened at random so that keys loaded together do not expire together. Default 0.1.</summary>
+    public double TimeToLiveJitter { get; set; } = CacheGroupOptions.DefaultTimeToLiveJitter;
+
+    /// <summary>The last share of a value's lifetime, 0 to less than 1, in which a hit starts one background reload; zero, the default, turns it off.</summary>
+    public double RefreshAhead { get; set; }
+
+    /// <summary>How long past its expiry a value may still be served, marked stale, when its reload fails; zero, the default, turns it off.</summary>
+    public TimeSpan StaleIfError { get; set; }
+
+    /// <summary>The engine's options for this group on the node named <paramref name="nodeName"/>, timed by <paramref name="time"/> (the system's clock when null).</summary>
+    public CacheGroupOptions ToGroupOptions(string? nodeName = null, TimeProvider? time = null) => new()
     {
         CapacityBytes = CapacityBytes,
         MaxKeyBytes = MaxKeyBytes,
@@ -49,5 +64,10 @@ public sealed class CacheGroupSettings
         MaxValueBytes = MaxValueBytes,
         HotCacheShare = HotCacheShare,
         NotFoundTtl = NotFoundTtl,
+        TimeToLive = TimeToLive,
+        TimeToLiveJitter = TimeToLiveJitter,
+        RefreshAhead = RefreshAhead,
+        StaleIfError = StaleIfError,
+        TimeProvider = time ?? TimeProvider.System,
     };
 }

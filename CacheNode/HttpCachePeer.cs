@@ -9,6 +9,7 @@ namespace AspireCache.Node;
 /// answer, which say that it is alive and loading the key. A deferred answer is then awaited for as long
 /// as the group's load may take, unless the peer is taken out of the ring meanwhile (its probes fail):
 /// a slow source never counts against its owner, and a dead owner still costs about two seconds.
+/// Removals, writes and clears (in the other part of this class) have <c>PeerTimeout</c> in all.
 /// </remarks>
 [DebuggerDisplay("{Name}")]
 internal sealed partial class HttpCachePeer(
@@ -25,7 +26,7 @@ internal sealed partial class HttpCachePeer(
 
     public string Name { get; } = name;
 
-    public async ValueTask<ReadOnlyMemory<byte>> GetAsync(string group, string key, CancellationToken cancellationToken)
+    public async ValueTask<CacheResult> GetAsync(string group, string key, CancellationToken cancellationToken)
     {
         CacheGroupSettings settings = groups.TryGetValue(group, out CacheGroupSettings? known) ? known : new CacheGroupSettings();
 
@@ -47,15 +48,16 @@ internal sealed partial class HttpCachePeer(
                 deferred = true;
                 health.ReportSuccess(Name, PeerSignal.Fetch);
                 timer.CancelAfter(settings.LoadTimeout + timeout);
-                byte[] answer = await BoundedBody.ReadAsync(response.Content, settings.MaxValueBytes + 1, group, deadline.Token).ConfigureAwait(false);
+                byte[] answer = await BoundedBody.ReadAsync(response.Content, settings.MaxValueBytes + 1 + PeerFreshness.MaxLineBytes, group, deadline.Token).ConfigureAwait(false);
                 return PeerAnswer.Read(answer, Name);
             }
 
             if (response.IsSuccessStatusCode)
             {
                 byte[] value = await BoundedBody.ReadAsync(response.Content, settings.MaxValueBytes, group, deadline.Token).ConfigureAwait(false);
+                CacheResult result = PeerFreshness.ReadHeaders(response, value);
                 health.ReportSuccess(Name, PeerSignal.Fetch);
-                return value;
+                return result;
             }
 
             if (response.Headers.Contains(PeerProtocol.SourceErrorHeader))

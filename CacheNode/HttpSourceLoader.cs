@@ -6,14 +6,15 @@ namespace AspireCache.Node;
 /// <remarks>
 /// A 404 is the source's answer that the key does not exist (<see cref="CacheKeyNotFoundException"/>);
 /// any other error status, an unreachable source or a value over the group's limit is a
-/// <see cref="CacheSourceException"/>. The group's LoadTimeout arrives as the cancellation token.
+/// <see cref="CacheSourceException"/>. The group's LoadTimeout arrives as the cancellation token. The
+/// response's <c>Cache-Control</c> and <c>Age</c> set the value's lifetime (<see cref="SourceLifetime"/>).
 /// </remarks>
 internal sealed class HttpSourceLoader(string group, CacheGroupSettings settings, IHttpClientFactory clients)
 {
     // A service-discovery name: the client's handler resolves it to the source's address.
     private readonly Uri _baseAddress = new($"http://{settings.SourceService}");
 
-    public async ValueTask<ReadOnlyMemory<byte>> LoadAsync(string key, CancellationToken cancellationToken)
+    public async ValueTask<LoadedValue> LoadAsync(string key, CancellationToken cancellationToken)
     {
         string path = settings.SourcePath.Replace("{key}", CacheKeyPath.Encode(key), StringComparison.Ordinal);
         try
@@ -34,7 +35,8 @@ internal sealed class HttpSourceLoader(string group, CacheGroupSettings settings
                     isTimeout: response.StatusCode == HttpStatusCode.GatewayTimeout);
             }
 
-            return await BoundedBody.ReadAsync(response.Content, settings.MaxValueBytes, group, cancellationToken).ConfigureAwait(false);
+            byte[] value = await BoundedBody.ReadAsync(response.Content, settings.MaxValueBytes, group, cancellationToken).ConfigureAwait(false);
+            return new LoadedValue(value, SourceLifetime.Of(response));
         }
         catch (Exception ex) when (ex is not (CacheSourceException or CacheKeyNotFoundException or OperationCanceledException))
         {

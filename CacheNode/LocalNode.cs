@@ -22,7 +22,7 @@ internal sealed class LocalNode : IDisposable
             pair => new CacheGroup(
                 pair.Key,
                 new HttpSourceLoader(pair.Key, pair.Value, clients).LoadAsync,
-                pair.Value.ToGroupOptions(Name),
+                pair.Value.ToGroupOptions(Name, time),
                 Picker),
             StringComparer.Ordinal);
     }

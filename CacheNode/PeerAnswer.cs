@@ -9,7 +9,10 @@ namespace AspireCache.Node;
 /// </summary>
 /// <remarks>
 /// The kinds are ASCII letters, so that <c>curl</c> shows a deferred answer legibly: <c>V</c> a value,
-/// <c>N</c> the source has no such key, <c>E</c> the source failed, <c>T</c> the source timed out.
+/// <c>N</c> the source has no such key, <c>E</c> the source failed, <c>T</c> the source timed out. A
+/// value's kind is followed by its freshness line (<see cref="PeerFreshness.Line"/>), then the value:
+/// <c>V ttl=59000 age=0\n&lt;bytes&gt;</c>, or <c>V\n&lt;bytes&gt;</c> for a value that never expires.
+/// All nodes of a cluster must run a version with the same format.
 /// </remarks>
 internal static class PeerAnswer
 {
@@ -23,10 +26,11 @@ internal static class PeerAnswer
     {
         byte kind;
         ReadOnlyMemory<byte> payload;
+        byte[]? freshness = null;
         try
         {
             CacheResult result = await load;
-            (kind, payload) = (Value, result.Value);
+            (kind, payload, freshness) = (Value, result.Value, PeerFreshness.Line(result));
         }
         catch (CacheKeyNotFoundException ex)
         {
@@ -43,11 +47,16 @@ internal static class PeerAnswer
         }
 
         await response.BodyWriter.WriteAsync(new[] { kind }, cancellationToken);
+        if (freshness is not null)
+        {
+            await response.BodyWriter.WriteAsync(freshness, cancellationToken);
+        }
+
         await response.BodyWriter.WriteAsync(payload, cancellationToken);
     }
 
-    /// <summary>Reads a deferred answer: the value, or the exception that the owner's load ended with.</summary>
-    public static ReadOnlyMemory<byte> Read(byte[] body, string peer)
+    /// <summary>Reads a deferred answer: the value with its freshness, or the exception that the owner's load ended with.</summary>
+    public static CacheResult Read(byte[] body, string peer)
     {
         if (body.Length == 0)
         {
@@ -57,7 +66,7 @@ internal static class PeerAnswer
         string Message() => Encoding.UTF8.GetString(body, 1, body.Length - 1);
         return body[0] switch
         {
-            Value => body.AsMemory(1),
+            Value => PeerFreshness.ReadLine(body.AsMemory(1)),
             NotFound => throw new CacheKeyNotFoundException(Message()),
             SourceError => throw new CacheSourceException(Message(), isTimeout: false),
             SourceTimeout => throw new CacheSourceException(Message(), isTimeout: true),

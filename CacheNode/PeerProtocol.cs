@@ -30,7 +30,24 @@ internal static class PeerProtocol
     /// </summary>
     public const string DeferredHeader = "X-Cache-Deferred";
 
+    /// <summary>
+    /// On a <c>/_peer</c> value: how many milliseconds it may still be served (negative when stale);
+    /// absent when it never expires, 0 when it must not be kept. On a <c>PUT /_peer</c>: the written
+    /// value's lifetime, absent for the group's.
+    /// </summary>
+    public const string TtlHeader = "X-Cache-Ttl-Ms";
+
+    /// <summary>On a <c>/_peer</c> value that expires: how many milliseconds ago it was loaded or written.</summary>
+    public const string AgeHeader = "X-Cache-Age-Ms";
+
+    /// <summary><c>true</c> on a value served past its expiry because its reload failed; to clients and peers alike.</summary>
+    public const string StaleHeader = "X-Cache-Stale";
+
     /// <summary>The path of a key of a group on a peer.</summary>
     public static string PeerPath(string group, string key) =>
         $"{PeerPrefix}{CacheKeyPath.Encode(group)}/{CacheKeyPath.Encode(key)}";
+
+    /// <summary>The path of a group's clear on a peer: outside <c>/_peer/</c>, where every path is a key.</summary>
+    public static string PeerClearPath(string group, bool hotOnly) =>
+        $"/_peer-admin/groups/{CacheKeyPath.Encode(group)}/clear?hotOnly={(hotOnly ? "true" : "false")}";
 }

@@ -38,7 +38,7 @@ public sealed class HttpCachePeerTests : IDisposable
         var body = new HeldStream();
         HttpCachePeer peer = PeerAnswering(() => Deferred(body));
 
-        Task<ReadOnlyMemory<byte>> fetch = peer.GetAsync("demo", "k", Token).AsTask();
+        Task<CacheResult> fetch = peer.GetAsync("demo", "k", Token).AsTask();
         await body.Reading.Task.WaitAsync(TimeSpan.FromSeconds(30), Token);
 
         // The owner's load takes five peer timeouts; the asker keeps waiting.
@@ -46,8 +46,8 @@ public sealed class HttpCachePeerTests : IDisposable
         Assert.False(fetch.IsCompleted);
         Assert.Equal(MemberState.Up, _health.Snapshot()["cache-1"].State);
 
-        body.Complete([(byte)'V', 1, 2, 3]);
-        Assert.Equal([1, 2, 3], (await fetch).ToArray());
+        body.Complete([(byte)'V', (byte)'\n', 1, 2, 3]);
+        Assert.Equal([1, 2, 3], (await fetch).Value.ToArray());
         Assert.Equal(MemberState.Up, _health.Snapshot()["cache-1"].State);
     }
 
@@ -57,7 +57,7 @@ public sealed class HttpCachePeerTests : IDisposable
         var never = new TaskCompletionSource<HttpResponseMessage>();
         HttpCachePeer peer = PeerAnswering(never.Task);
 
-        Task<ReadOnlyMemory<byte>> fetch = peer.GetAsync("demo", "k", Token).AsTask();
+        Task<CacheResult> fetch = peer.GetAsync("demo", "k", Token).AsTask();
         _clock.Advance(PeerTimeout);
 
         Exception error = await Assert.ThrowsAnyAsync<Exception>(() => fetch.WaitAsync(TimeSpan.FromSeconds(30), Token));
@@ -71,7 +71,7 @@ public sealed class HttpCachePeerTests : IDisposable
         var body = new HeldStream();
         HttpCachePeer peer = PeerAnswering(() => Deferred(body));
 
-        Task<ReadOnlyMemory<byte>> fetch = peer.GetAsync("demo", "k", Token).AsTask();
+        Task<CacheResult> fetch = peer.GetAsync("demo", "k", Token).AsTask();
         await body.Reading.Task.WaitAsync(TimeSpan.FromSeconds(30), Token);
         _clock.Advance(CacheGroupOptions.DefaultLoadTimeout);
         Assert.False(fetch.IsCompleted);
@@ -87,7 +87,7 @@ public sealed class HttpCachePeerTests : IDisposable
         var body = new HeldStream();
         HttpCachePeer peer = PeerAnswering(() => Deferred(body));
 
-        Task<ReadOnlyMemory<byte>> fetch = peer.GetAsync("demo", "k", Token).AsTask();
+        Task<CacheResult> fetch = peer.GetAsync("demo", "k", Token).AsTask();
         await body.Reading.Task.WaitAsync(TimeSpan.FromSeconds(30), Token);
 
         // Its probes fail: the prober reports, and the peer is down.

@@ -106,7 +106,16 @@ public sealed class PeerHealthTests : IDisposable
     {
         public string Name { get; } = name;
 
-        public ValueTask<ReadOnlyMemory<byte>> GetAsync(string group, string key, CancellationToken cancellationToken) =>
+        public ValueTask<CacheResult> GetAsync(string group, string key, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+
+        public ValueTask RemoveAsync(string group, string key, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+
+        public ValueTask WriteAsync(string group, string key, ReadOnlyMemory<byte> value, TimeSpan? timeToLive, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+
+        public ValueTask ClearAsync(string group, bool hotOnly, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
     }
 }

@@ -34,7 +34,8 @@ public sealed class SourceAnswerHttpTests(CacheNodeFactory node) : IClassFixture
         source.SetResult();
         byte[] body = await response.Content.ReadAsByteArrayAsync(Token);
         Assert.Equal((byte)'V', body[0]);
-        Assert.Equal(StubSourceHandler.ValueBytes, body.Length - 1);
+        Assert.Equal((byte)'\n', body[1]); // A value that never expires: an empty freshness line.
+        Assert.Equal(StubSourceHandler.ValueBytes, body.Length - 2);
 
         // Now stored: a hit is answered plainly, with its length.
         using HttpResponseMessage hit = await peer.GetAsync($"/_peer/demo/{key}", Token);

@@ -1,0 +1,32 @@
+using System.Globalization;
+using Microsoft.Net.Http.Headers;
+
+namespace AspireCache.Node;
+
+/// <summary>A value's freshness told to clients in standard HTTP headers (RFC 9111), plus staleness in a header of our own.</summary>
+/// <remarks>
+/// <c>Age</c> and <c>Cache-Control: max-age</c> in whole seconds, rounded down, so that a cache in front of
+/// the node never keeps a value past the node's own expiry. A stale value gets <c>max-age=0</c>: already
+/// expired on arrival. Staleness is <see cref="PeerProtocol.StaleHeader"/>, not the obsolete <c>Warning</c>
+/// header. A value that never expires gets none of these headers.
+/// </remarks>
+internal static class ClientFreshness
+{
+    /// <summary>Sets the headers for a result that expires or is stale.</summary>
+    public static void WriteHeaders(IHeaderDictionary headers, in CacheResult result)
+    {
+        headers[HeaderNames.Age] = Seconds(result.Age);
+        if (result.TimeToLive is TimeSpan ttl)
+        {
+            headers[HeaderNames.CacheControl] = ttl == TimeSpan.Zero ? "no-store" : "max-age=" + Seconds(ttl);
+        }
+
+        if (result.IsStale)
+        {
+            headers[PeerProtocol.StaleHeader] = "true";
+        }
+    }
+
+    private static string Seconds(TimeSpan span) =>
+        Math.Max(0, span.Ticks / TimeSpan.TicksPerSecond).ToString(CultureInfo.InvariantCulture);
+}
