@@ -32,6 +32,11 @@ public static class CacheClusterExtensions
         IResourceBuilder<ParameterResource> peerSecret = builder.AddParameter(
             $"{name}-peer-secret", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
 
+        // Clients that write, remove or clear present this one; it is separate so that a client never
+        // holds what makes a node. Generated the same way; set Parameters:{name}-admin-secret to choose it.
+        IResourceBuilder<ParameterResource> adminSecret = builder.AddParameter(
+            $"{name}-admin-secret", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
+
         // Instances of one project share the port of its launch profile, and the orchestrator then
         // hands every instance the same proxied address, served by one of them. So each node does
         // without the launch profile and gets an endpoint of its own; the environment name, which the
@@ -42,6 +47,7 @@ public static class CacheClusterExtensions
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
             .WithEnvironment("Cache__NodeName", member)
             .WithEnvironment("Cache__PeerSecret", peerSecret)
+            .WithEnvironment("Cache__AdminSecret", adminSecret)
             .WithHttpHealthCheck("/health"))];
 
         foreach (IResourceBuilder<ProjectResource> node in resources)

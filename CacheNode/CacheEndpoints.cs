@@ -1,17 +1,13 @@
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.ServiceDiscovery;
 
 namespace AspireCache.Node;
 
-/// <summary>The node's HTTP API: <c>/cache</c> for clients, <c>/_peer</c> for other nodes, <c>/cluster</c> for people.</summary>
+/// <summary>
+/// The node's HTTP API: gets on <c>/cache</c> for clients and <c>/_peer</c> for other nodes, <c>/cluster</c>
+/// for people; removals, writes and clears in <see cref="ClientChangeEndpoints"/> and <see cref="PeerChangeEndpoints"/>.
+/// </summary>
 internal static class CacheEndpoints
 {
-    /// <summary>The problem type of a 404 for a key that the source does not have.</summary>
-    public const string NoSuchKeyType = "urn:aspirecache:problem:no-such-key";
-
-    /// <summary>The problem type of a 404 for a group that the node does not serve.</summary>
-    public const string UnknownGroupType = "urn:aspirecache:problem:unknown-group";
-
     public static WebApplication MapCacheEndpoints(this WebApplication app)
     {
         // The catch-all also matches an empty key, which the handler rejects with a clear 400.
@@ -20,6 +16,8 @@ internal static class CacheEndpoints
         app.MapGet("/_peer/{group}", context => ServeAsync(context, forPeer: true));
         app.MapGet("/_peer/{group}/{**key}", context => ServeAsync(context, forPeer: true));
         app.MapGet("/cluster", DescribeClusterAsync);
+        app.MapClientChangeEndpoints();
+        app.MapPeerChangeEndpoints();
         return app;
     }
 
@@ -27,7 +25,7 @@ internal static class CacheEndpoints
     {
         if (forPeer)
         {
-            if (!await AuthorizePeerAsync(context))
+            if (!await RequestGuards.AuthorizePeerAsync(context))
             {
                 return;
             }
@@ -40,23 +38,16 @@ internal static class CacheEndpoints
         }
 
         LocalNode node = context.RequestServices.GetRequiredService<LocalNode>();
-        string rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.ToString();
-        if (!CacheRequestPath.TryParse(rawTarget, out CacheRequestPath path, out string error))
+        (CacheGroup? group, string key) = await RequestTarget.ResolveAsync(context, node);
+        if (group is null)
         {
-            await ProblemAsync(context, StatusCodes.Status400BadRequest, "Invalid key", error);
-            return;
-        }
-
-        if (!node.Groups.TryGetValue(path.Group, out CacheGroup? group))
-        {
-            await ProblemAsync(context, StatusCodes.Status404NotFound, "Unknown group", $"This node serves no group named '{path.Group}'.", UnknownGroupType);
             return;
         }
 
         CacheResult result;
         try
         {
-            ValueTask<CacheResult> get = forPeer ? group.GetLocallyAsync(path.Key, context.RequestAborted) : group.GetAsync(path.Key, context.RequestAborted);
+            ValueTask<CacheResult> get = forPeer ? group.GetLocallyAsync(key, context.RequestAborted) : group.GetAsync(key, context.RequestAborted);
             if (forPeer && !get.IsCompleted)
             {
                 // A load: the headers go out now, to show the asking node that this node is alive and
@@ -69,21 +60,21 @@ internal static class CacheEndpoints
         }
         catch (InvalidCacheKeyException ex)
         {
-            await ProblemAsync(context, StatusCodes.Status400BadRequest, "Invalid key", ex.Message);
+            await Problems.InvalidKeyAsync(context, ex.Message);
             return;
         }
         catch (CacheKeyNotFoundException ex)
         {
             // The source's own answer: marked for an asking peer as the source's, as failures are.
             context.Response.Headers[PeerProtocol.SourceErrorHeader] = "1";
-            await ProblemAsync(context, StatusCodes.Status404NotFound, "No such key", ex.Message, NoSuchKeyType);
+            await Problems.WriteAsync(context, StatusCodes.Status404NotFound, "No such key", ex.Message, Problems.NoSuchKeyType);
             return;
         }
         catch (CacheSourceException ex)
         {
             // Marked so that an asking peer passes the failure on instead of loading the key again.
             context.Response.Headers[PeerProtocol.SourceErrorHeader] = "1";
-            await ProblemAsync(
+            await Problems.WriteAsync(
                 context,
                 ex.IsTimeout ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway,
                 ex.IsTimeout ? "Data source timeout" : "Data source failure",
@@ -95,7 +86,7 @@ internal static class CacheEndpoints
         response.ContentType = "application/octet-stream";
         response.ContentLength = result.Value.Length;
         response.Headers[PeerProtocol.ResultHeader] = CacheSourceNames.NameOf(result.Source);
-        response.Headers[PeerProtocol.OwnerHeader] = node.Picker.OwnerOf(path.Key);
+        response.Headers[PeerProtocol.OwnerHeader] = node.Picker.OwnerOf(key);
         if (result.TimeToLive is not null || result.IsStale)
         {
             if (forPeer)
@@ -119,21 +110,6 @@ internal static class CacheEndpoints
         await response.StartAsync(context.RequestAborted);
         await response.BodyWriter.FlushAsync(context.RequestAborted);
         await PeerAnswer.WriteAsync(response, load, context.RequestAborted);
-    }
-
-    private static async Task<bool> AuthorizePeerAsync(HttpContext context)
-    {
-        PeerCheck check = context.RequestServices.GetRequiredService<PeerSecret>().Check(context.Request);
-        if (check == PeerCheck.Accepted)
-        {
-            return true;
-        }
-
-        context.RequestServices.GetRequiredService<PeerRefusalLog>().Refused(check, context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
-        await (check == PeerCheck.Missing
-            ? ProblemAsync(context, StatusCodes.Status401Unauthorized, "Peer secret required", "The peer API serves only the cluster's nodes; send the cluster's peer secret.")
-            : ProblemAsync(context, StatusCodes.Status403Forbidden, "Wrong peer secret", "The peer secret does not match this cluster's."));
-        return false;
     }
 
     // Each member with the address this node resolves for it, so that operators (and a test) can check
@@ -162,9 +138,6 @@ internal static class CacheEndpoints
             members,
             [.. node.Groups.Values.Select(g => new GroupView(g.Name, g.Store.Count, g.Store.Bytes, g.Store.CapacityBytes, g.HotStore?.Count ?? 0, g.HotStore?.Bytes ?? 0, g.HotStore?.CapacityBytes ?? 0))]);
     }
-
-    private static Task ProblemAsync(HttpContext context, int status, string title, string detail, string? type = null) =>
-        Results.Problem(statusCode: status, title: title, detail: detail, type: type).ExecuteAsync(context);
 
     internal sealed record ClusterView(string Name, int PointsPerMember, IReadOnlyList<MemberView> Members, GroupView[] Groups);
 

@@ -22,6 +22,15 @@ public sealed class CacheNodeOptions
     public string PeerSecret { get; set; } = string.Empty;
 
     /// <summary>
+    /// The secret that clients send as <c>Authorization: Bearer &lt;secret&gt;</c> to write, remove and clear
+    /// (<c>PUT</c> and <c>DELETE /cache/…</c>, <c>POST /_admin/groups/{group}/clear</c>); the peer secret
+    /// does not open these. Unset, the default, those requests answer 403: writes are disabled until
+    /// <c>Cache__AdminSecret</c> is set, to the same value on every node and different from the peer secret.
+    /// The AppHost generates one (the parameter <c>{cluster}-admin-secret</c>).
+    /// </summary>
+    public string AdminSecret { get; set; } = string.Empty;
+
+    /// <summary>
     /// How long a peer may take to answer before this node loads the key itself. Default 1 s: well
     /// under a group's LoadTimeout, and a stopped peer behind a proxy shows up as a timeout.
     /// </summary>

@@ -30,6 +30,16 @@ internal sealed class CacheNodeOptionsValidator : IValidateOptions<CacheNodeOpti
             failures.Add("Cache:PeerSecret must be set to a shared random value of at least 16 characters (e.g. `openssl rand -hex 32`); peers authenticate with it.");
         }
 
+        if (options.AdminSecret.Length > 0 && options.AdminSecret.Length < 16)
+        {
+            failures.Add("Cache:AdminSecret, when set, must be a random value of at least 16 characters (e.g. `openssl rand -hex 32`).");
+        }
+
+        if (options.AdminSecret.Length > 0 && string.Equals(options.AdminSecret, options.PeerSecret, StringComparison.Ordinal))
+        {
+            failures.Add("Cache:AdminSecret must differ from Cache:PeerSecret: clients that may write must not be able to act as nodes.");
+        }
+
         foreach ((string setting, TimeSpan value) in new[] { ("PeerTimeout", options.PeerTimeout), ("ProbeInterval", options.ProbeInterval), ("ProbeTimeout", options.ProbeTimeout) })
         {
             if (value <= TimeSpan.Zero)

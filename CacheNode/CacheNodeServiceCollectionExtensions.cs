@@ -27,7 +27,7 @@ internal static class CacheNodeServiceCollectionExtensions
             .ConfigureHttpClient((services, client) =>
             {
                 client.Timeout = Timeout.InfiniteTimeSpan; // Each fetch has PeerTimeout, for headers and body alike.
-                client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", services.GetRequiredService<PeerSecret>().HeaderValue);
+                client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", services.GetRequiredService<NodeSecrets>().Peer.HeaderValue);
             });
         builder.Services.AddHttpClient(PeerProber.ClientName)
             .RemoveAllResilienceHandlers()
@@ -46,9 +46,9 @@ internal static class CacheNodeServiceCollectionExtensions
         builder.Services.AddSingleton<LocalNode>();
         builder.Services.AddHostedService<PeerProber>();
         builder.Services.AddSingleton<PeerFaults>();
-        builder.Services.AddSingleton<PeerRefusalLog>();
+        builder.Services.AddSingleton<SecretRefusalLog>();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(services => new PeerSecret(services.GetRequiredService<IOptions<CacheNodeOptions>>().Value.PeerSecret));
+        builder.Services.AddSingleton<NodeSecrets>();
         builder.Services.AddProblemDetails();
         return builder;
     }

@@ -1,17 +1,25 @@
 namespace AspireCache.Node;
 
 /// <summary>
-/// Injected faults for failure tests: a delay before the peer API answers. Only mapped when
+/// Injected faults for failure tests: a delay before the peer API answers, and a refusal (503) of the
+/// removals, writes and clears that peers pass on. Only mapped when
 /// <c>Cache:Faults:Enabled</c> is true, which nothing sets outside the tests.
 /// </summary>
 internal sealed class PeerFaults
 {
     private long _peerDelayTicks;
+    private volatile bool _refuseChanges;
 
     public TimeSpan PeerDelay
     {
         get => TimeSpan.FromTicks(Interlocked.Read(ref _peerDelayTicks));
         set => Interlocked.Exchange(ref _peerDelayTicks, value.Ticks);
+    }
+
+    public bool RefuseChanges
+    {
+        get => _refuseChanges;
+        set => _refuseChanges = value;
     }
 
     public static void Map(WebApplication app)
@@ -25,6 +33,13 @@ internal sealed class PeerFaults
         app.MapPut("/_faults/peer-delay", (int ms, PeerFaults faults) =>
         {
             faults.PeerDelay = TimeSpan.FromMilliseconds(Math.Clamp(ms, 0, 60_000));
+            return Results.NoContent();
+        });
+
+        // PUT /_faults/refuse-peer-changes?on=true makes this node answer 503 to peers' removals, writes and clears.
+        app.MapPut("/_faults/refuse-peer-changes", (bool on, PeerFaults faults) =>
+        {
+            faults.RefuseChanges = on;
             return Results.NoContent();
         });
     }

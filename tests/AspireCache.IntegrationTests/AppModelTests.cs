@@ -23,7 +23,31 @@ public sealed class AppModelTests
             string[] services = [.. references.Where(r => r.Resource is ProjectResource).Select(r => r.Resource.Name).Distinct().Order()];
             Assert.Equal(cacheNodes.Select(n => n.Name).Append("demobackend").Order(), services);
             Assert.Contains(references, r => r.Resource is ParameterResource { Name: "cache-peer-secret", Secret: true });
+            Assert.Contains(references, r => r.Resource is ParameterResource { Name: "cache-admin-secret", Secret: true });
         }
+    }
+
+    [Fact]
+    public async Task EveryNode_GetsTheAdminSecretParameter_ApartFromThePeerSecret()
+    {
+        await using IDistributedApplicationTestingBuilder builder =
+            await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["NodeCount=3"], Token);
+
+        foreach (ProjectResource node in builder.Resources.OfType<ProjectResource>().Where(r => r.Name.StartsWith("cache-", StringComparison.Ordinal)))
+        {
+            // The environment as the model declares it, values unresolved: parameters stay parameters.
+            var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Publish), node, [], Token);
+            foreach (EnvironmentCallbackAnnotation callback in node.Annotations.OfType<EnvironmentCallbackAnnotation>())
+            {
+                await callback.Callback(context);
+            }
+
+            Assert.Equal("cache-admin-secret", Assert.IsType<ParameterResource>(context.EnvironmentVariables["Cache__AdminSecret"]).Name);
+            Assert.Equal("cache-peer-secret", Assert.IsType<ParameterResource>(context.EnvironmentVariables["Cache__PeerSecret"]).Name);
+        }
+
+        ParameterResource admin = Assert.Single(builder.Resources.OfType<ParameterResource>(), p => p.Name == "cache-admin-secret");
+        Assert.True(admin.Secret);
     }
 
     [Fact]

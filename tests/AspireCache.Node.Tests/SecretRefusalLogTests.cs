@@ -3,27 +3,27 @@ using Microsoft.Extensions.Logging;
 
 namespace AspireCache.Node.Tests;
 
-public sealed class PeerRefusalLogTests
+public sealed class SecretRefusalLogTests
 {
     [Fact]
     public void AFloodOfRefusals_IsOneLineASecond_CountingTheRest()
     {
         var clock = new SteppedClock();
         var logger = new LinesLogger();
-        var log = new PeerRefusalLog(logger, clock);
+        var log = new SecretRefusalLog(logger, clock);
 
         for (int i = 0; i < 100; i++)
         {
-            log.Refused(PeerCheck.Wrong, "10.1.2.3");
+            log.Refused("peer", SecretCheck.Wrong, "10.1.2.3");
         }
 
         clock.Advance(TimeSpan.FromSeconds(1));
-        log.Refused(PeerCheck.Missing, "10.1.2.3");
+        log.Refused("peer", SecretCheck.Missing, "10.1.2.3");
 
         Assert.Equal(2, logger.Lines.Count);
         Assert.Contains("(0 more refused", logger.Lines[0], StringComparison.Ordinal);
         Assert.Contains("(99 more refused", logger.Lines[1], StringComparison.Ordinal);
-        Assert.All(logger.Lines, line => Assert.Contains("10.1.2.3", line, StringComparison.Ordinal));
+        Assert.All(logger.Lines, line => Assert.Contains("peer API from 10.1.2.3", line, StringComparison.Ordinal));
     }
 
     private sealed class SteppedClock : TimeProvider
@@ -37,7 +37,7 @@ public sealed class PeerRefusalLogTests
         public void Advance(TimeSpan by) => _ticks += by.Ticks;
     }
 
-    private sealed class LinesLogger : ILogger<PeerRefusalLog>
+    private sealed class LinesLogger : ILogger<SecretRefusalLog>
     {
         public List<string> Lines { get; } = [];
 
