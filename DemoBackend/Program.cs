@@ -1,9 +1,8 @@
-using AspireCache;
 using DemoBackend;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
-// A deliberately slow data source for the cache: deterministic values after a delay, plus failures on demand.
+// A deliberately slow data source for the cache: deterministic values after a delay, plus failures on
+// demand, values changed on demand (PUT /data/{key}) and lifetimes by key (ttl<N>- keys).
 WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.Services.AddProblemDetails();
@@ -12,24 +11,27 @@ builder.Services.AddOptions<DemoBackendOptions>()
     .ValidateDataAnnotations()
     .ValidateOnStart();
 builder.Services.AddSingleton<CallStats>();
+builder.Services.AddSingleton<ValueOverrides>();
+builder.Services.AddSingleton<SourceFaults>();
 
 WebApplication app = builder.Build();
 app.MapDefaultEndpoints();
 
-// The key is read from the raw path (see CacheKeyPath), so that an escaped '/' or '%' in a key survives.
-app.MapGet("/data/{**key}", async (HttpContext context, IOptionsMonitor<DemoBackendOptions> options, CallStats stats, CancellationToken cancellationToken) =>
+app.MapGet("/data/{**key}", async (HttpContext context, IOptionsMonitor<DemoBackendOptions> options, CallStats stats, ValueOverrides overrides, SourceFaults faults, CancellationToken cancellationToken) =>
 {
-    // Whatever routing matched as the first segment (/data, /DATA, /d%61ta), the key is what follows it.
-    string rawPath = context.Features.Get<IHttpRequestFeature>()!.RawTarget.Split('?')[0];
-    int keyStart = rawPath.IndexOf('/', 1);
-    if (keyStart < 0 || !CacheKeyPath.TryDecode(rawPath.AsSpan(keyStart + 1), out string? key) || key.Length == 0)
+    if (!DataKey.TryRead(context, out string? key))
     {
-        return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid key", detail: "The key must be a non-empty, percent-encoded UTF-8 path segment.");
+        return InvalidKey();
     }
 
     stats.Count(key, System.Diagnostics.Activity.Current?.TraceId.ToHexString());
     DemoBackendOptions current = options.CurrentValue;
     await Task.Delay(key.StartsWith("slow-", StringComparison.Ordinal) ? current.SlowDelay : current.Delay, cancellationToken);
+
+    if (faults.FailAll)
+    {
+        return Results.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "Backend failure", detail: "The demo backend fails every key on purpose (POST /faults/fail-all).");
+    }
 
     if (key.StartsWith("missing-", StringComparison.Ordinal))
     {
@@ -41,7 +43,57 @@ app.MapGet("/data/{**key}", async (HttpContext context, IOptionsMonitor<DemoBack
         return Results.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "Backend failure", detail: $"The demo backend failed for this key on purpose.");
     }
 
-    return Results.Bytes(DemoValues.For(key, current.ValueBytes), "application/octet-stream");
+    if (DataKey.TryGetMaxAge(key, out int seconds))
+    {
+        context.Response.Headers.CacheControl = $"max-age={seconds}";
+    }
+
+    return Results.Bytes(overrides.TryGet(key, out byte[] changed) ? changed : DemoValues.For(key, current.ValueBytes), "application/octet-stream");
+});
+
+// The data changes at the source: the key answers this body until DELETE drops it. Not counted in /stats.
+app.MapPut("/data/{**key}", async (HttpContext context, ValueOverrides overrides, CancellationToken cancellationToken) =>
+{
+    if (!DataKey.TryRead(context, out string? key))
+    {
+        return InvalidKey();
+    }
+
+    if (context.Request.ContentLength > ValueOverrides.MaxValueBytes)
+    {
+        return TooLarge();
+    }
+
+    using var body = new MemoryStream();
+    byte[] buffer = new byte[16 * 1024];
+    int read;
+    while ((read = await context.Request.Body.ReadAsync(buffer, cancellationToken)) > 0)
+    {
+        if (body.Length + read > ValueOverrides.MaxValueBytes)
+        {
+            return TooLarge();
+        }
+
+        body.Write(buffer, 0, read);
+    }
+
+    return overrides.TrySet(key, body.ToArray())
+        ? Results.NoContent()
+        : Results.Problem(statusCode: StatusCodes.Status507InsufficientStorage, title: "Too many overrides", detail: $"The demo backend keeps at most {ValueOverrides.MaxKeys} overridden keys; DELETE some first.");
+});
+
+app.MapDelete("/data/{**key}", (HttpContext context, ValueOverrides overrides) =>
+    DataKey.TryRead(context, out string? key) ? (overrides.Remove(key) ? Results.NoContent() : Results.NotFound()) : InvalidKey());
+
+app.MapPost("/faults/fail-all", (SourceFaults faults) =>
+{
+    faults.FailAll = true;
+    return Results.NoContent();
+});
+app.MapDelete("/faults/fail-all", (SourceFaults faults) =>
+{
+    faults.FailAll = false;
+    return Results.NoContent();
 });
 
 app.MapGet("/stats", (CallStats stats) => stats.Read());
@@ -52,3 +104,9 @@ app.MapPost("/stats/reset", (CallStats stats) =>
 });
 
 app.Run();
+
+static IResult InvalidKey() =>
+    Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid key", detail: "The key must be a non-empty, percent-encoded UTF-8 path segment.");
+
+static IResult TooLarge() =>
+    Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Value too large", detail: $"An override holds at most {ValueOverrides.MaxValueBytes} bytes.");

@@ -130,7 +130,9 @@ public sealed class InputFuzzTests(CacheNodeFactory node) : IClassFixture<CacheN
 
     [Theory]
     [InlineData("POST", "/cache/demo/ok", 405)]
-    [InlineData("DELETE", "/_peer/demo/ok", 405)]
+    [InlineData("PATCH", "/_peer/demo/ok", 405)]
+    [InlineData("DELETE", "/_peer/demo/ok", 401)]
+    [InlineData("DELETE", "/cache/demo/ok", 401)]
     [InlineData("GET", "/cache//ok", 404)]
     [InlineData("GET", "/nowhere", 404)]
     public async Task RoutingErrors_AreProblemDetailsToo(string method, string target, int status)
