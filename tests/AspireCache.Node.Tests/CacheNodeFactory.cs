@@ -13,10 +13,13 @@ namespace AspireCache.Node.Tests;
 /// <summary>
 /// The real CacheNode on Kestrel on a free loopback port: a one-node ring (it owns every key) with the
 /// group <c>demo</c>, whose source is <see cref="StubSourceHandler"/>, so nothing leaves the process.
+/// Subclasses add settings and services (a fake clock, lifetimes, no admin secret).
 /// </summary>
-public sealed class CacheNodeFactory : WebApplicationFactory<Program>
+public class CacheNodeFactory : WebApplicationFactory<Program>
 {
     public const string PeerSecretValue = "node-tests-peer-secret-0123456789abcdef";
+
+    public const string AdminSecretValue = "node-tests-admin-secret-fedcba9876543210";
 
     public const string Group = "demo";
 
@@ -36,22 +39,37 @@ public sealed class CacheNodeFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Production");
         builder.UseUrls("http://127.0.0.1:0");
-        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Cache:NodeName"] = "solo",
             ["Cache:Members:0"] = "solo",
             ["Cache:PeerSecret"] = PeerSecretValue,
+            ["Cache:AdminSecret"] = AdminSecretValue,
             [$"Cache:Groups:{Group}:SourceService"] = "fuzzsource",
             [$"Cache:Groups:{Group}:CapacityBytes"] = CapacityBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["services:fuzzsource:http:0"] = "http://127.0.0.1:9",
             ["services:solo:http:0"] = "http://127.0.0.1:9",
-        }));
+        };
+        AddSettings(settings);
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(settings));
 
         // Tens of thousands of refused requests would otherwise be logged one by one.
         builder.ConfigureLogging(logging => logging.ClearProviders());
-        builder.ConfigureTestServices(services => services
-            .AddHttpClient("aspirecache-source")
-            .ConfigurePrimaryHttpMessageHandler(() => new StubSourceHandler()));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddHttpClient("aspirecache-source").ConfigurePrimaryHttpMessageHandler(() => new StubSourceHandler());
+            AddServices(services);
+        });
+    }
+
+    /// <summary>Changes the node's configuration before it starts.</summary>
+    protected virtual void AddSettings(IDictionary<string, string?> settings)
+    {
+    }
+
+    /// <summary>Replaces the node's services before it starts.</summary>
+    protected virtual void AddServices(IServiceCollection services)
+    {
     }
 
     private Uri Start()

@@ -86,5 +86,18 @@ public sealed class SourceAnswerHttpTests(CacheNodeFactory node) : IClassFixture
         Assert.Contains("MaxValueBytes is 1048576", problem.Detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AValueThatNeverExpires_CarriesNoFreshnessHeaders()
+    {
+        using HttpClient client = Client();
+
+        using HttpResponseMessage response = await client.GetAsync("/cache/demo/forever-" + Guid.NewGuid().ToString("N"), Token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(response.Headers.Contains("Age"));
+        Assert.Null(response.Headers.CacheControl);
+        Assert.False(response.Headers.Contains("X-Cache-Stale"));
+    }
+
     private sealed record Problem(string? Type, string? Title, string? Detail);
 }
