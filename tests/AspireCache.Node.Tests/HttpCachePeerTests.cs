@@ -124,6 +124,142 @@ public sealed class HttpCachePeerTests : IDisposable
         Assert.False(huge.Reading.Task.IsCompleted);
     }
 
+    [Fact]
+    public async Task ADirectAnswer_CarriesItsFreshnessInHeaders()
+    {
+        HttpCachePeer peer = PeerAnswering(() =>
+        {
+            var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent([1, 2]) };
+            response.Headers.Add(PeerProtocol.TtlHeader, "-1500");
+            response.Headers.Add(PeerProtocol.AgeHeader, "61500");
+            response.Headers.Add(PeerProtocol.StaleHeader, "true");
+            return response;
+        });
+
+        CacheResult result = await peer.GetAsync("demo", "k", Token);
+
+        Assert.Equal([1, 2], result.Value.ToArray());
+        Assert.Equal(TimeSpan.FromMilliseconds(-1500), result.TimeToLive);
+        Assert.Equal(TimeSpan.FromMilliseconds(61500), result.Age);
+        Assert.True(result.IsStale);
+    }
+
+    [Fact]
+    public async Task ADirectAnswerWithoutFreshness_NeverExpires()
+    {
+        HttpCachePeer peer = PeerAnswering(() => new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent([1]) });
+
+        CacheResult result = await peer.GetAsync("demo", "k", Token);
+
+        Assert.Null(result.TimeToLive);
+        Assert.False(result.IsStale);
+    }
+
+    [Fact]
+    public async Task ADeferredAnswer_CarriesItsFreshnessInALine_AndSkipsFieldsItDoesNotKnow()
+    {
+        HttpCachePeer peer = PeerAnswering(() => Deferred(new MemoryStream([(byte)'V', .. " ttl=0 age=250 later=x\n"u8, 9, 9])));
+
+        CacheResult result = await peer.GetAsync("demo", "k", Token);
+
+        Assert.Equal([9, 9], result.Value.ToArray());
+        Assert.Equal(TimeSpan.Zero, result.TimeToLive);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), result.Age);
+        Assert.False(result.IsStale);
+    }
+
+    [Fact]
+    public async Task ADeferredValueWithoutItsLine_IsAFailedFetch()
+    {
+        HttpCachePeer peer = PeerAnswering(() => Deferred(new MemoryStream([(byte)'V', 1, 2, 3])));
+
+        await Assert.ThrowsAsync<InvalidDataException>(async () => await peer.GetAsync("demo", "k", Token));
+    }
+
+    [Fact]
+    public async Task AWrite_SendsTheValueAndItsLifetime_ToTheKeysPeerPath()
+    {
+        HttpRequestMessage? seen = null;
+        byte[]? body = null;
+        HttpCachePeer peer = PeerWith(new RecordingHandler(async request =>
+        {
+            seen = request;
+            body = await request.Content!.ReadAsByteArrayAsync();
+            return new HttpResponseMessage(HttpStatusCode.NoContent);
+        }));
+
+        await peer.WriteAsync("demo", "a/b c", new byte[] { 4, 5 }, TimeSpan.FromSeconds(7), Token);
+
+        Assert.Equal(HttpMethod.Put, seen!.Method);
+        Assert.Equal("/_peer/demo/a%2Fb%20c", seen.RequestUri!.AbsolutePath);
+        Assert.Equal("7000", Assert.Single(seen.Content!.Headers.GetValues(PeerProtocol.TtlHeader)));
+        Assert.Equal([4, 5], body);
+    }
+
+    [Fact]
+    public async Task AClear_GoesToThePeerAdminPath_OutsideTheKeys()
+    {
+        HttpRequestMessage? seen = null;
+        HttpCachePeer peer = PeerWith(new RecordingHandler(request =>
+        {
+            seen = request;
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.NoContent));
+        }));
+
+        await peer.ClearAsync("demo", hotOnly: true, Token);
+
+        Assert.Equal(HttpMethod.Post, seen!.Method);
+        Assert.Equal("/_peer-admin/groups/demo/clear?hotOnly=true", seen.RequestUri!.PathAndQuery);
+    }
+
+    [Fact]
+    public async Task AChangeAnswered5xx_IsNotAcknowledged_AndCountsAgainstThePeer()
+    {
+        HttpCachePeer peer = PeerAnswering(() => new HttpResponseMessage(HttpStatusCode.ServiceUnavailable));
+
+        await Assert.ThrowsAnyAsync<Exception>(async () => await peer.RemoveAsync("demo", "k", Token));
+
+        Assert.Equal(MemberState.Suspect, _health.Snapshot()["cache-1"].State);
+    }
+
+    [Fact]
+    public async Task AChangeRefusedWith4xx_IsNotAcknowledged_ButIsNotThePeersFault()
+    {
+        HttpCachePeer peer = PeerAnswering(() => new HttpResponseMessage(HttpStatusCode.NotFound));
+
+        await Assert.ThrowsAnyAsync<Exception>(async () => await peer.ClearAsync("demo", hotOnly: false, Token));
+
+        Assert.Equal(MemberState.Up, _health.Snapshot()["cache-1"].State);
+    }
+
+    [Fact]
+    public async Task AChangeWithoutAnAnswer_TimesOutAtThePeerTimeout_AndCountsAgainstThePeer()
+    {
+        var never = new TaskCompletionSource<HttpResponseMessage>();
+        HttpCachePeer peer = PeerAnswering(never.Task);
+
+        Task write = peer.WriteAsync("demo", "k", new byte[] { 1 }, null, Token).AsTask();
+        Assert.False(write.IsCompleted);
+        _clock.Advance(PeerTimeout);
+
+        Exception error = await Assert.ThrowsAnyAsync<Exception>(() => write.WaitAsync(TimeSpan.FromSeconds(30), Token));
+        Assert.Contains("no answer within 1000 ms", error.Message, StringComparison.Ordinal);
+        Assert.Equal(MemberState.Suspect, _health.Snapshot()["cache-1"].State);
+    }
+
+    [Fact]
+    public async Task AChangeToAPeerOutOfTheRing_FailsAtOnce()
+    {
+        var never = new TaskCompletionSource<HttpResponseMessage>();
+        HttpCachePeer peer = PeerAnswering(never.Task);
+        _health.ReportFailure("cache-1", PeerSignal.Probe, "probe timed out", timedOut: true);
+        _health.ReportFailure("cache-1", PeerSignal.Probe, "probe timed out", timedOut: true);
+
+        Exception error = await Assert.ThrowsAnyAsync<Exception>(async () => await peer.RemoveAsync("demo", "k", Token));
+
+        Assert.Contains("out of the ring", error.Message, StringComparison.Ordinal);
+    }
+
     private static HttpResponseMessage Deferred(Stream body)
     {
         var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(body) };
@@ -133,9 +269,11 @@ public sealed class HttpCachePeerTests : IDisposable
 
     private HttpCachePeer PeerAnswering(Func<HttpResponseMessage> answer) => PeerAnswering(Task.FromResult(answer()));
 
-    private HttpCachePeer PeerAnswering(Task<HttpResponseMessage> answer) => new(
+    private HttpCachePeer PeerAnswering(Task<HttpResponseMessage> answer) => PeerWith(new AnsweringHandler(answer));
+
+    private HttpCachePeer PeerWith(HttpMessageHandler handler) => new(
         "cache-1",
-        new SingleClientFactory(new AnsweringHandler(answer)),
+        new SingleClientFactory(handler),
         _health,
         PeerTimeout,
         new Dictionary<string, CacheGroupSettings> { ["demo"] = new() },
@@ -146,6 +284,11 @@ public sealed class HttpCachePeerTests : IDisposable
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
             answer.WaitAsync(cancellationToken);
+    }
+
+    private sealed class RecordingHandler(Func<HttpRequestMessage, Task<HttpResponseMessage>> answer) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) => answer(request);
     }
 
     private sealed class SingleClientFactory(HttpMessageHandler handler) : IHttpClientFactory
