@@ -17,11 +17,20 @@ public class ClusterFixture : IAsyncLifetime
 
     public HttpClient Backend { get; private set; } = null!;
 
-    /// <summary>The AppHost's arguments (its configuration).</summary>
     /// <summary>How long the backend takes for slow- keys here: longer than the peer timeout (1 s), shorter than the load timeout (10 s).</summary>
     public static readonly TimeSpan SlowDelay = TimeSpan.FromSeconds(3);
 
-    protected virtual string[] Arguments => ["NodeCount=3", "Observability:Mode=off", $"Demo:SlowDelay={SlowDelay:c}"];
+    /// <summary>The cluster's admin secret: chosen here through the AppHost's parameter instead of generated, so that tests can write.</summary>
+    public const string AdminSecret = "integration-tests-admin-secret-0123456789abcdef";
+
+    /// <summary>The cluster's peer secret, chosen likewise, so that tests can show what it does not open.</summary>
+    public const string PeerSecret = "integration-tests-peer-secret-fedcba9876543210";
+
+    /// <summary>The AppHost's arguments (its configuration).</summary>
+    protected virtual string[] Arguments => ["NodeCount=3", "Observability:Mode=off", $"Demo:SlowDelay={SlowDelay:c}", .. SecretArguments];
+
+    /// <summary>Set the AppHost's <c>cache-admin-secret</c> and <c>cache-peer-secret</c> parameters.</summary>
+    protected static string[] SecretArguments => [$"Parameters:cache-admin-secret={AdminSecret}", $"Parameters:cache-peer-secret={PeerSecret}"];
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The application has not started.");
 
@@ -86,6 +95,13 @@ public class ClusterFixture : IAsyncLifetime
                 return key;
             }
         }
+    }
+
+    /// <summary>Sends <paramref name="request"/> to <paramref name="node"/> with the admin secret.</summary>
+    public Task<HttpResponseMessage> SendAsAdminAsync(string node, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminSecret);
+        return Nodes[node].SendAsync(request, cancellationToken);
     }
 
     /// <summary>How often the backend served <paramref name="key"/>.</summary>

@@ -6,5 +6,5 @@ public sealed class FailureFixture : ClusterFixture
     /// <summary>The group's load timeout in this application.</summary>
     public static readonly TimeSpan LoadTimeout = TimeSpan.FromSeconds(2);
 
-    protected override string[] Arguments => ["NodeCount=3", "Observability:Mode=off", "Faults:Enabled=true", $"Demo:LoadTimeout={LoadTimeout:c}"];
+    protected override string[] Arguments => ["NodeCount=3", "Observability:Mode=off", "Faults:Enabled=true", $"Demo:LoadTimeout={LoadTimeout:c}", .. SecretArguments];
 }

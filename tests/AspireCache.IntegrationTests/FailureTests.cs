@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using AspireCache;
 
 namespace AspireCache.IntegrationTests;
@@ -163,6 +164,42 @@ public sealed class FailureTests(FailureFixture cluster) : IClassFixture<Failure
         foreach (HttpResponseMessage response in responses)
         {
             response.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task ARemovalThatAMemberDoesNotAcknowledge_Is503NamingIt_AndTheOthersApplyIt()
+    {
+        await WaitUntilAllUpAsync();
+        string key = ClusterFixture.KeyOwnedBy("cache-1", "unacknowledged");
+        using (HttpResponseMessage warm = await cluster.Nodes["cache-1"].GetAsync(CachePath(key), Token))
+        {
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+        }
+
+        using (HttpResponseMessage set = await cluster.Nodes["cache-2"].PutAsync("/_faults/refuse-peer-changes?on=true", null, Token))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, set.StatusCode);
+        }
+
+        try
+        {
+            using HttpResponseMessage delete = await cluster.SendAsAdminAsync("cache-0", new HttpRequestMessage(HttpMethod.Delete, CachePath(key)), Token);
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, delete.StatusCode);
+            Assert.Equal("application/problem+json", delete.Content.Headers.ContentType?.MediaType);
+            using JsonDocument problem = JsonDocument.Parse(await delete.Content.ReadAsStringAsync(Token));
+            Assert.Equal("urn:aspirecache:problem:not-acknowledged", problem.RootElement.GetProperty("type").GetString());
+            Assert.Equal(["cache-2"], problem.RootElement.GetProperty("members").EnumerateArray().Select(m => m.GetString()));
+            Assert.Contains("applied on every other member", problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+            // The owner did remove it: the next get at the owner loads it again.
+            using HttpResponseMessage after = await cluster.Nodes["cache-1"].GetAsync(CachePath(key), Token);
+            Assert.Equal("load", after.Headers.GetValues("X-Cache-Result").Single());
+        }
+        finally
+        {
+            using HttpResponseMessage reset = await cluster.Nodes["cache-2"].PutAsync("/_faults/refuse-peer-changes?on=false", null, Token);
         }
     }
 
