@@ -20,6 +20,6 @@ internal sealed class NodeSecrets(IOptions<CacheNodeOptions> options)
         // Both comparisons always run, so the time taken does not tell which secret came close.
         bool admin = Admin.Matches(offered);
         bool peer = Peer.Matches(offered);
-        return admin ? SecretCheck.Accepted : peer ? SecretCheck.OtherApisSecret : SecretCheck.Wrong;
+        return admin ? SecretCheck.Accepted : peer ? SecretCheck.PeerSecretOnClientApi : SecretCheck.Wrong;
     }
 }

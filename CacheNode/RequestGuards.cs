@@ -41,7 +41,7 @@ internal static class RequestGuards
         await (check switch
         {
             SecretCheck.Missing => Problems.WriteAsync(context, StatusCodes.Status401Unauthorized, "Admin secret required", "Writes, removals and clears need Authorization: Bearer <the cluster's admin secret>."),
-            SecretCheck.OtherApisSecret => Problems.WriteAsync(context, StatusCodes.Status403Forbidden, "Peer secret refused", "The peer secret is for nodes only; writes, removals and clears need the admin secret."),
+            SecretCheck.PeerSecretOnClientApi => Problems.WriteAsync(context, StatusCodes.Status403Forbidden, "Peer secret refused", "The peer secret is for nodes only; writes, removals and clears need the admin secret."),
             _ => Problems.WriteAsync(context, StatusCodes.Status403Forbidden, "Wrong admin secret", "The admin secret does not match this cluster's."),
         });
         return false;

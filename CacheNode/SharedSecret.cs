@@ -46,6 +46,6 @@ internal enum SecretCheck
     Missing,
     Wrong,
 
-    /// <summary>The secret of the other API: the peer secret on the client API, which does not open it.</summary>
-    OtherApisSecret,
+    /// <summary>The peer secret offered to the client write API, which it does not open.</summary>
+    PeerSecretOnClientApi,
 }
