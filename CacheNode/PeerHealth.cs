@@ -39,6 +39,12 @@ internal sealed partial class PeerHealth
 
     public IEnumerable<string> PeerNames => _peers.Keys;
 
+    /// <summary>Raised after a peer left or rejoined the ring, under this class's lock: keep handlers short.</summary>
+    public event Action? RingChanged;
+
+    /// <summary>Whether a peer is in the ring now (not down); read without the lock.</summary>
+    public bool IsInRing(string peer) => _peers.TryGetValue(peer, out Peer? state) && state.State != MemberState.Down;
+
     /// <summary>
     /// Cancelled when <paramref name="peer"/> is taken out of the ring, so that requests waiting for it to
     /// finish a load stop waiting at once; already cancelled while it is down.
@@ -137,7 +143,11 @@ internal sealed partial class PeerHealth
     }
 
     // Called under the lock; the ring swaps its snapshot, so lookups never wait for this.
-    private void UpdateRing() => _picker.SetRingMembers(_peers.Where(p => p.Value.State != MemberState.Down).Select(p => p.Key));
+    private void UpdateRing()
+    {
+        _picker.SetRingMembers(_peers.Where(p => p.Value.State != MemberState.Down).Select(p => p.Key));
+        RingChanged?.Invoke();
+    }
 
     private List<Measurement<long>> Observe(Func<Peer, long> read)
     {

@@ -18,7 +18,7 @@ public class CacheGroupTests
         using var group = new CacheGroup(UniqueName(), (key, _) =>
         {
             loads++;
-            return ValueTask.FromResult<ReadOnlyMemory<byte>>(loaded);
+            return ValueTask.FromResult<LoadedValue>(loaded);
         });
 
         CacheResult first = await group.GetAsync("k", TestToken);
@@ -43,7 +43,7 @@ public class CacheGroupTests
                 loads++;
                 return loads == 1
                     ? throw new InvalidOperationException("backend failed")
-                    : ValueTask.FromResult<ReadOnlyMemory<byte>>(new byte[] { 9 });
+                    : ValueTask.FromResult<LoadedValue>(new byte[] { 9 });
             },
             new CacheGroupOptions { FailureBackoff = TimeSpan.FromSeconds(1), TimeProvider = clock });
 
@@ -68,7 +68,7 @@ public class CacheGroupTests
         int loads = 0;
         using var group = new CacheGroup(
             UniqueName(),
-            (key, _) => ++loads == 1 ? throw new InvalidOperationException("once") : ValueTask.FromResult<ReadOnlyMemory<byte>>(new byte[1]),
+            (key, _) => ++loads == 1 ? throw new InvalidOperationException("once") : ValueTask.FromResult<LoadedValue>(new byte[1]),
             new CacheGroupOptions { FailureBackoff = TimeSpan.Zero });
 
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await group.GetAsync("k", TestToken));
@@ -135,7 +135,7 @@ public class CacheGroupTests
     [Fact]
     public async Task GetAsync_KeyLength_IsMeasuredInUtf8Bytes()
     {
-        using var group = new CacheGroup(UniqueName(), (k, _) => ValueTask.FromResult<ReadOnlyMemory<byte>>(new byte[1]));
+        using var group = new CacheGroup(UniqueName(), (k, _) => ValueTask.FromResult<LoadedValue>(new byte[1]));
 
         await group.GetAsync(new string('a', 250), TestToken);
         await group.GetAsync(new string('é', 125), TestToken); // 250 bytes
@@ -152,7 +152,7 @@ public class CacheGroupTests
     [InlineData("..")]
     public void GetAsync_DotSegmentKeys_AreRejected(string key)
     {
-        using var group = new CacheGroup(UniqueName(), (k, _) => ValueTask.FromResult<ReadOnlyMemory<byte>>(new byte[1]));
+        using var group = new CacheGroup(UniqueName(), (k, _) => ValueTask.FromResult<LoadedValue>(new byte[1]));
 
         Assert.Throws<InvalidCacheKeyException>(() => group.GetAsync(key, TestToken));
     }
@@ -160,7 +160,7 @@ public class CacheGroupTests
     [Fact]
     public void GetAsync_UnpairedSurrogate_IsRejected()
     {
-        using var group = new CacheGroup(UniqueName(), (k, _) => ValueTask.FromResult<ReadOnlyMemory<byte>>(new byte[1]));
+        using var group = new CacheGroup(UniqueName(), (k, _) => ValueTask.FromResult<LoadedValue>(new byte[1]));
 
         Assert.Throws<InvalidCacheKeyException>(() => group.GetAsync("a\uD800b", TestToken));
     }
@@ -168,7 +168,7 @@ public class CacheGroupTests
     [Fact]
     public void MaxKeyBytes_IsConfigurable()
     {
-        using var group = new CacheGroup(UniqueName(), (k, _) => ValueTask.FromResult<ReadOnlyMemory<byte>>(new byte[1]), new CacheGroupOptions { MaxKeyBytes = 4 });
+        using var group = new CacheGroup(UniqueName(), (k, _) => ValueTask.FromResult<LoadedValue>(new byte[1]), new CacheGroupOptions { MaxKeyBytes = 4 });
 
         Assert.Throws<InvalidCacheKeyException>(() => group.GetAsync("abcde", TestToken));
         Assert.Throws<ArgumentOutOfRangeException>(() => new CacheGroup(UniqueName(), (k, _) => default, new CacheGroupOptions { CapacityBytes = 0 }));
@@ -179,7 +179,7 @@ public class CacheGroupTests
     {
         using var group = new CacheGroup(
             UniqueName(),
-            (k, _) => ValueTask.FromResult<ReadOnlyMemory<byte>>(new byte[1000]),
+            (k, _) => ValueTask.FromResult<LoadedValue>(new byte[1000]),
             new CacheGroupOptions { CapacityBytes = 10_000 });
 
         for (int i = 0; i < 100; i++)

@@ -17,10 +17,10 @@ internal sealed class InProcessCluster : IDisposable
         {
             var picker = new RingPeerPicker(name);
             Pickers[name] = picker;
-            _groups[name] = new CacheGroup(groupName, (key, _) =>
+            _groups[name] = new CacheGroup(groupName, async (key, _) =>
             {
                 Loads.Enqueue((name, key));
-                return loader(name, key);
+                return await loader(name, key);
             }, options, picker);
         }
 
@@ -35,7 +35,7 @@ internal sealed class InProcessCluster : IDisposable
     /// <summary>Every loader call: which node loaded which key.</summary>
     public ConcurrentQueue<(string Node, string Key)> Loads { get; } = new();
 
-    /// <summary>Peers whose fetches fail, as if the node were down.</summary>
+    /// <summary>Peers whose fetches, removals, writes and clears fail, as if the node were down.</summary>
     public ConcurrentDictionary<string, bool> Down { get; } = new();
 
     public IEnumerable<string> Nodes => _groups.Keys;
@@ -64,17 +64,41 @@ internal sealed class InProcessCluster : IDisposable
     {
         public string Name { get; } = name;
 
-        public async ValueTask<ReadOnlyMemory<byte>> GetAsync(string group, string key, CancellationToken cancellationToken)
+        public async ValueTask<CacheResult> GetAsync(string group, string key, CancellationToken cancellationToken)
         {
             await Task.Yield(); // A network call never completes inline.
             cluster.Fetches.AddOrUpdate(Name, 1, static (_, count) => count + 1);
+            ThrowIfDown();
+            return await cluster._groups[Name].GetLocallyAsync(key, cancellationToken);
+        }
+
+        public async ValueTask RemoveAsync(string group, string key, CancellationToken cancellationToken)
+        {
+            await Task.Yield();
+            ThrowIfDown();
+            cluster._groups[Name].RemoveLocally(key);
+        }
+
+        public async ValueTask WriteAsync(string group, string key, ReadOnlyMemory<byte> value, TimeSpan? timeToLive, CancellationToken cancellationToken)
+        {
+            await Task.Yield();
+            ThrowIfDown();
+            cluster._groups[Name].WriteLocally(key, value, timeToLive);
+        }
+
+        public async ValueTask ClearAsync(string group, bool hotOnly, CancellationToken cancellationToken)
+        {
+            await Task.Yield();
+            ThrowIfDown();
+            cluster._groups[Name].ClearLocally(hotOnly);
+        }
+
+        private void ThrowIfDown()
+        {
             if (cluster.Down.ContainsKey(Name))
             {
                 throw new HttpRequestException($"{Name} is down");
             }
-
-            CacheResult result = await cluster._groups[Name].GetLocallyAsync(key, cancellationToken);
-            return result.Value;
         }
     }
 }

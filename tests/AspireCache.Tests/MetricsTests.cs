@@ -16,7 +16,7 @@ public class MetricsTests
         using var metrics = new MetricsRecorder(name);
         using var group = new CacheGroup(name, (key, _) => key.StartsWith("error-", StringComparison.Ordinal)
             ? throw new InvalidOperationException("backend failed")
-            : ValueTask.FromResult<ReadOnlyMemory<byte>>(new byte[100]));
+            : ValueTask.FromResult<LoadedValue>(new byte[100]));
 
         await group.GetAsync("a", TestToken);   // miss, load
         await group.GetAsync("a", TestToken);   // hit

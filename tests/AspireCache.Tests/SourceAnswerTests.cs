@@ -75,7 +75,7 @@ public class SourceAnswerTests
     {
         using var group = new CacheGroup(
             UniqueName(),
-            (key, _) => ValueTask.FromResult<ReadOnlyMemory<byte>>(new byte[2048]),
+            (key, _) => ValueTask.FromResult<LoadedValue>(new byte[2048]),
             new CacheGroupOptions { MaxValueBytes = 1024 });
 
         CacheValueTooLargeException error = await Assert.ThrowsAsync<CacheValueTooLargeException>(async () => await group.GetAsync("big", TestToken));
@@ -96,7 +96,7 @@ public class SourceAnswerTests
             (key, _) =>
             {
                 loads++;
-                return ValueTask.FromResult<ReadOnlyMemory<byte>>(new byte[1]);
+                return ValueTask.FromResult<LoadedValue>(new byte[1]);
             },
             new CacheGroupOptions { MaxValueBytes = 1024 },
             new AlwaysPeer(new byte[2048]));
@@ -117,7 +117,7 @@ public class SourceAnswerTests
             (key, _) =>
             {
                 loads++;
-                return ValueTask.FromResult<ReadOnlyMemory<byte>>(new byte[4096]);
+                return ValueTask.FromResult<LoadedValue>(new byte[4096]);
             },
             new CacheGroupOptions { CapacityBytes = 2048, HotCacheShare = 0 });
 
@@ -141,7 +141,15 @@ public class SourceAnswerTests
             return true;
         }
 
-        public ValueTask<ReadOnlyMemory<byte>> GetAsync(string group, string key, CancellationToken cancellationToken) =>
-            ValueTask.FromResult<ReadOnlyMemory<byte>>(value);
+        public IReadOnlyCollection<ICachePeer> RingPeers => [this];
+
+        public ValueTask<CacheResult> GetAsync(string group, string key, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(new CacheResult(value, CacheSource.Peer));
+
+        public ValueTask RemoveAsync(string group, string key, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask WriteAsync(string group, string key, ReadOnlyMemory<byte> value, TimeSpan? timeToLive, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask ClearAsync(string group, bool hotOnly, CancellationToken cancellationToken) => ValueTask.CompletedTask;
     }
 }

@@ -65,7 +65,7 @@ public sealed class TracingTests : IDisposable
     [Fact]
     public async Task Spans_CarryAKeyHash_NotTheKey_UnlessAllowed()
     {
-        using var hidden = new CacheGroup(_group, (_, _) => ValueTask.FromResult<ReadOnlyMemory<byte>>(new byte[1]));
+        using var hidden = new CacheGroup(_group, (_, _) => ValueTask.FromResult<LoadedValue>(new byte[1]));
         await hidden.GetAsync("alice@example.com", TestToken);
         await hidden.GetAsync("alice@example.com", TestToken);
 
@@ -81,7 +81,7 @@ public sealed class TracingTests : IDisposable
 
         hidden.Dispose();
         _spans.Clear();
-        using var shown = new CacheGroup(_group, (_, _) => ValueTask.FromResult<ReadOnlyMemory<byte>>(new byte[1]), new CacheGroupOptions { RecordKeys = true });
+        using var shown = new CacheGroup(_group, (_, _) => ValueTask.FromResult<LoadedValue>(new byte[1]), new CacheGroupOptions { RecordKeys = true });
         await shown.GetAsync("bob", TestToken);
         Assert.All(_spans, s => Assert.Equal("bob", s.GetTagItem("aspirecache.key")));
     }
