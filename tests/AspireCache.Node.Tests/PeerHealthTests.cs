@@ -101,21 +101,4 @@ public sealed class PeerHealthTests : IDisposable
         Assert.Equal(3, _picker.Ring.Members.Count);
         Assert.DoesNotContain("stranger", _health.Snapshot().Keys);
     }
-
-    private sealed class NamedPeer(string name) : ICachePeer
-    {
-        public string Name { get; } = name;
-
-        public ValueTask<CacheResult> GetAsync(string group, string key, CancellationToken cancellationToken) =>
-            throw new NotSupportedException();
-
-        public ValueTask RemoveAsync(string group, string key, CancellationToken cancellationToken) =>
-            throw new NotSupportedException();
-
-        public ValueTask WriteAsync(string group, string key, ReadOnlyMemory<byte> value, TimeSpan? timeToLive, CancellationToken cancellationToken) =>
-            throw new NotSupportedException();
-
-        public ValueTask ClearAsync(string group, bool hotOnly, CancellationToken cancellationToken) =>
-            throw new NotSupportedException();
-    }
 }
