@@ -44,6 +44,9 @@ internal static class CacheEndpoints
             return;
         }
 
+        // A node that has not heard "nothing owed" from every peer within its lease may have missed a change.
+        node.Lease.EnsureValid();
+
         CacheResult result;
         try
         {

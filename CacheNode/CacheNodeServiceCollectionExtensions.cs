@@ -46,16 +46,6 @@ internal static class CacheNodeServiceCollectionExtensions
         builder.Services.AddSingleton<LocalNode>();
         builder.Services.AddSingleton<MissedChanges>();
         builder.Services.AddSingleton<ChangeTaker>();
-        builder.Services.AddSingleton(services =>
-        {
-            LocalNode node = services.GetRequiredService<LocalNode>();
-            return new MemoryLease(
-                node.Health,
-                () => node.Groups.Values,
-                services.GetRequiredService<IOptions<CacheNodeOptions>>().Value,
-                services.GetRequiredService<TimeProvider>(),
-                services.GetRequiredService<ILoggerFactory>().CreateLogger<MemoryLease>());
-        });
         builder.Services.AddHostedService<PeerProber>();
         builder.Services.AddSingleton<PeerFaults>();
         builder.Services.AddSingleton<SecretRefusalLog>();

@@ -4,7 +4,7 @@ namespace AspireCache.Node;
 /// Takes a client's removal, write or clear: runs it through the group, which passes it to the ring, and
 /// records which members missed it (<see cref="MissedChanges"/>), so that they clear before they serve again.
 /// </summary>
-internal sealed class ChangeTaker(LocalNode node, MissedChanges missed, MemoryLease lease, TimeProvider time)
+internal sealed class ChangeTaker(LocalNode node, MissedChanges missed, TimeProvider time)
 {
     /// <summary>Runs <paramref name="change"/> on <paramref name="group"/>.</summary>
     /// <exception cref="CacheInvalidationException">
@@ -25,7 +25,7 @@ internal sealed class ChangeTaker(LocalNode node, MissedChanges missed, MemoryLe
             }
 
             RecordOutOfRing(group);
-            TimeSpan wait = missed.UntilLeasesRunOut(ex.Members, lease.Duration);
+            TimeSpan wait = missed.UntilLeasesRunOut(ex.Members, node.Lease.Duration);
             if (wait > TimeSpan.Zero)
             {
                 await Task.Delay(wait, time, cancellationToken);

@@ -81,7 +81,11 @@ internal static class ClientChangeEndpoints
     {
         try
         {
-            await change(group, key, context.RequestAborted);
+            // The taker records who missed the change, and answers for them only once they can no longer serve the old state.
+            await context.RequestServices.GetRequiredService<ChangeTaker>().TakeAsync(
+                group,
+                ct => change(group, key, ct).AsTask(),
+                context.RequestAborted);
             context.Response.StatusCode = StatusCodes.Status204NoContent;
         }
         catch (InvalidCacheKeyException ex)
@@ -103,7 +107,7 @@ internal static class ClientChangeEndpoints
                 context,
                 StatusCodes.Status503ServiceUnavailable,
                 "Not acknowledged by every member",
-                $"The change was applied on every other member of the ring; {string.Join(", ", ex.Members)} did not acknowledge it and may serve the old state until they drop it. Retry the request.",
+                $"The change was applied on every other member of the ring; {string.Join(", ", ex.Members)} did not acknowledge it, and clear this group before they serve from memory again. Retry the request to know when they have it.",
                 Problems.NotAcknowledgedType,
                 new Dictionary<string, object?> { ["members"] = ex.Members });
         }

@@ -25,9 +25,13 @@ internal sealed class LocalNode : IDisposable
                 pair.Value.ToGroupOptions(Name, time),
                 Picker),
             StringComparer.Ordinal);
+        Lease = new MemoryLease(Health, () => Groups.Values, settings, time, loggers.CreateLogger<MemoryLease>());
     }
 
     public string Name { get; }
+
+    /// <summary>Whether this node may serve from memory: see <see cref="MemoryLease"/>.</summary>
+    public MemoryLease Lease { get; }
 
     public RingPeerPicker Picker { get; }
 

@@ -10,7 +10,6 @@ namespace AspireCache.Node;
 /// </summary>
 internal sealed class PeerProber(
     LocalNode node,
-    MemoryLease lease,
     NodeSecrets secrets,
     IHttpClientFactory clients,
     IOptions<CacheNodeOptions> options,
@@ -58,7 +57,7 @@ internal sealed class PeerProber(
 
             if (owed is { Count: 0 })
             {
-                lease.Renew(peer, sentAt);
+                node.Lease.Renew(peer, sentAt);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

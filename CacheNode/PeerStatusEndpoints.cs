@@ -22,34 +22,42 @@ internal static class PeerStatusEndpoints
 
     public static WebApplication MapPeerStatusEndpoints(this WebApplication app)
     {
-        app.MapGet(StatusPath, (HttpContext context, MissedChanges missed) =>
-            Answer(context, member => missed.OwedBy(member)));
-        app.MapPost(AcknowledgePath, async (HttpContext context, MissedChanges missed) =>
+        app.MapGet(StatusPath, async context =>
         {
-            Dictionary<string, long>? cleared = await context.Request.ReadFromJsonAsync<Dictionary<string, long>>(context.RequestAborted);
-            return Answer(context, member =>
+            if (await MemberAsync(context) is { } member)
             {
-                missed.Acknowledge(member, cleared ?? []);
-                return missed.OwedBy(member);
-            });
+                await context.Response.WriteAsJsonAsync(Missed(context).OwedBy(member), context.RequestAborted);
+            }
+        });
+        app.MapPost(AcknowledgePath, async context =>
+        {
+            if (await MemberAsync(context) is { } member)
+            {
+                Dictionary<string, long> cleared = await context.Request.ReadFromJsonAsync<Dictionary<string, long>>(context.RequestAborted) ?? [];
+                Missed(context).Acknowledge(member, cleared);
+                await context.Response.WriteAsJsonAsync(Missed(context).OwedBy(member), context.RequestAborted);
+            }
         });
         return app;
     }
 
-    private static IResult Answer(HttpContext context, Func<string, IReadOnlyDictionary<string, long>> owed)
+    private static MissedChanges Missed(HttpContext context) => context.RequestServices.GetRequiredService<MissedChanges>();
+
+    // The asking member's name, once the request has the peer secret; null when the refusal was written.
+    private static async Task<string?> MemberAsync(HttpContext context)
     {
-        SecretCheck check = context.RequestServices.GetRequiredService<NodeSecrets>().Peer.Check(context.Request);
-        if (check != SecretCheck.Accepted)
+        if (!await RequestGuards.AuthorizePeerAsync(context))
         {
-            context.RequestServices.GetRequiredService<SecretRefusalLog>().Refused("peer", check, context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
-            return check == SecretCheck.Missing
-                ? Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Peer secret required", detail: "The peer API serves only the cluster's nodes; send the cluster's peer secret.")
-                : Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Wrong peer secret", detail: "The peer secret does not match this cluster's.");
+            return null;
         }
 
         string? member = context.Request.Headers[MemberHeader];
-        return string.IsNullOrEmpty(member)
-            ? Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Member name required", detail: $"Send the asking member's name in {MemberHeader}.")
-            : Results.Ok(owed(member));
+        if (string.IsNullOrEmpty(member))
+        {
+            await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, "Member name required", $"Send the asking member's name in {MemberHeader}.");
+            return null;
+        }
+
+        return member;
     }
 }

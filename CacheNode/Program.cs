@@ -10,7 +10,6 @@ WebApplication app = builder.Build();
 // Built now rather than at the first request: the groups' metrics exist (at zero) from the first
 // scrape, so Prometheus sees every counter start, and bad settings fail the start, not a request.
 app.Services.GetRequiredService<LocalNode>();
-app.Services.GetRequiredService<MemoryLease>();
 // Errors that routing and Kestrel answer on their own (404, 405) come as problem+json too.
 app.UseStatusCodePages();
 app.MapDefaultEndpoints();
