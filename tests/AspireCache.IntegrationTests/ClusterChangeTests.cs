@@ -121,11 +121,7 @@ public sealed class ClusterChangeTests(ClusterFixture cluster) : IClassFixture<C
         return [.. values];
     }
 
-    private async Task SetAtSourceAsync(string key, string value)
-    {
-        using HttpResponseMessage response = await cluster.Backend.PutAsync("/data/" + Uri.EscapeDataString(key), Text(value), Token);
-        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-    }
+    private Task SetAtSourceAsync(string key, string value) => cluster.SetAtSourceAsync(key, value, Token);
 
     private static ByteArrayContent Text(string value) => new(Encoding.UTF8.GetBytes(value));
 }

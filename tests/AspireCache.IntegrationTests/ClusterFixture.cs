@@ -105,6 +105,13 @@ public class ClusterFixture : IAsyncLifetime
     }
 
     /// <summary>How often the backend served <paramref name="key"/>.</summary>
+    /// <summary>Changes a key's value at the demo backend, as a database update would; the cache is not told.</summary>
+    public async Task SetAtSourceAsync(string key, string value, CancellationToken cancellationToken)
+    {
+        using HttpResponseMessage response = await Backend.PutAsync("/data/" + Uri.EscapeDataString(key), new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(value)), cancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, response.StatusCode);
+    }
+
     public async Task<long> BackendCallsAsync(string key, CancellationToken cancellationToken)
     {
         BackendStats? stats = await Backend.GetFromJsonAsync<BackendStats>("/stats", cancellationToken);

@@ -177,6 +177,9 @@ public sealed class FailureTests(FailureFixture cluster) : IClassFixture<Failure
             Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
         }
 
+        Assert.Equal("hot", await KeepHotCopyAsync("cache-2", key));
+        await cluster.SetAtSourceAsync(key, "after-removal", Token);
+
         using (HttpResponseMessage set = await cluster.Nodes["cache-2"].PutAsync("/_faults/refuse-peer-changes?on=true", null, Token))
         {
             Assert.Equal(HttpStatusCode.NoContent, set.StatusCode);
@@ -196,11 +199,77 @@ public sealed class FailureTests(FailureFixture cluster) : IClassFixture<Failure
             // The owner did remove it: the next get at the owner loads it again.
             using HttpResponseMessage after = await cluster.Nodes["cache-1"].GetAsync(CachePath(key), Token);
             Assert.Equal("load", after.Headers.GetValues("X-Cache-Result").Single());
+
+            // The member that refused it has cleared the group by the time the 503 came (its status
+            // exchange told it what it owed): it does not serve its old hot copy.
+            using HttpResponseMessage atRefuser = await cluster.Nodes["cache-2"].GetAsync(CachePath(key), Token);
+            Assert.Equal("after-removal", await atRefuser.Content.ReadAsStringAsync(Token));
+            Assert.NotEqual("hot", atRefuser.Headers.GetValues("X-Cache-Result").Single());
         }
         finally
         {
             using HttpResponseMessage reset = await cluster.Nodes["cache-2"].PutAsync("/_faults/refuse-peer-changes?on=false", null, Token);
         }
+    }
+
+    [Fact]
+    public async Task ANodePausedThroughRemovals_NeverServesWhatItMissed_WhenItRunsAgain()
+    {
+        await WaitUntilAllUpAsync();
+        string whileInRing = ClusterFixture.KeyOwnedBy("cache-1", "paused-in-ring");
+        string whileOutOfRing = ClusterFixture.KeyOwnedBy("cache-1", "paused-out-of-ring");
+        foreach (string key in new[] { whileInRing, whileOutOfRing })
+        {
+            Assert.Equal("hot", await KeepHotCopyAsync("cache-2", key));
+            await cluster.SetAtSourceAsync(key, "after-pause", Token);
+        }
+
+        var paused = NodeProcess.Of(cluster.App, "cache-2");
+        paused.Pause();
+        try
+        {
+            // Still in every ring: asked, and silent.
+            using (HttpResponseMessage delete = await cluster.SendAsAdminAsync("cache-0", new HttpRequestMessage(HttpMethod.Delete, CachePath(whileInRing)), Token))
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, delete.StatusCode);
+                using JsonDocument problem = JsonDocument.Parse(await delete.Content.ReadAsStringAsync(Token));
+                Assert.Equal(["cache-2"], problem.RootElement.GetProperty("members").EnumerateArray().Select(m => m.GetString()));
+            }
+
+            // Out of the rings: not asked at all, so the removal is complete for the ring; cache-2 owes a clear.
+            await WaitUntilAsync(async () => await IsOutOfRingEverywhereAsync("cache-2", ["cache-0", "cache-1"]), DetectionBound, "both other nodes took cache-2 out of their rings");
+            using (HttpResponseMessage delete = await cluster.SendAsAdminAsync("cache-0", new HttpRequestMessage(HttpMethod.Delete, CachePath(whileOutOfRing)), Token))
+            {
+                Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+            }
+        }
+        finally
+        {
+            paused.Resume();
+        }
+
+        // Its first request after the pause finds its lease run out: it clears before it answers.
+        foreach (string key in new[] { whileInRing, whileOutOfRing })
+        {
+            using HttpResponseMessage read = await cluster.Nodes["cache-2"].GetAsync(CachePath(key), Token);
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+            Assert.Equal("after-pause", await read.Content.ReadAsStringAsync(Token));
+            Assert.NotEqual("hot", read.Headers.GetValues("X-Cache-Result").Single());
+        }
+    }
+
+    // Reads a key from a node that does not own it until the node answers from its hot copy.
+    private async Task<string> KeepHotCopyAsync(string node, string key)
+    {
+        string result = string.Empty;
+        for (int i = 0; i < 3; i++)
+        {
+            using HttpResponseMessage read = await cluster.Nodes[node].GetAsync(CachePath(key), Token);
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+            result = read.Headers.GetValues("X-Cache-Result").Single();
+        }
+
+        return result;
     }
 
     private async Task WaitUntilAllUpAsync() =>
