@@ -17,8 +17,16 @@ TimeSpan? loadTimeout = TimeSpan.TryParse(builder.Configuration["Demo:LoadTimeou
     ? timeout
     : null;
 
+// Values never expire unless Demo:TimeToLive is set (with Demo:RefreshAhead and Demo:StaleIfError, off by default).
+GroupLifetimes? lifetimes = TimeSpan.TryParse(builder.Configuration["Demo:TimeToLive"], System.Globalization.CultureInfo.InvariantCulture, out TimeSpan timeToLive)
+    ? new GroupLifetimes(
+        timeToLive,
+        double.TryParse(builder.Configuration["Demo:RefreshAhead"], System.Globalization.CultureInfo.InvariantCulture, out double refreshAhead) ? refreshAhead : 0,
+        TimeSpan.TryParse(builder.Configuration["Demo:StaleIfError"], System.Globalization.CultureInfo.InvariantCulture, out TimeSpan staleIfError) ? staleIfError : TimeSpan.Zero)
+    : null;
+
 CacheCluster cluster = builder.AddCacheCluster("cache", nodes: nodeCount)
-    .WithGroup("demo", backend, "/data/{key}", loadTimeout: loadTimeout);
+    .WithGroup("demo", backend, "/data/{key}", loadTimeout: loadTimeout, lifetimes: lifetimes);
 
 // Metrics history: Prometheus scrapes every node and the backend; Grafana shows grafana/dashboards.
 // Containers where a runtime answers, else Prometheus from PATH (see ObservabilityExtensions).

@@ -82,7 +82,13 @@ public sealed record CacheCluster(IReadOnlyList<IResourceBuilder<ProjectResource
     /// Serves a group on every node, loaded from <paramref name="source"/> at <paramref name="path"/>
     /// (<c>{key}</c> is replaced by the encoded key). The nodes wait for the source to be healthy.
     /// </summary>
-    public CacheCluster WithGroup<TSource>(string group, IResourceBuilder<TSource> source, string path = "/data/{key}", long? capacityBytes = null, TimeSpan? loadTimeout = null)
+    /// <param name="group">The group's name.</param>
+    /// <param name="source">The service that holds the data.</param>
+    /// <param name="path">The path of a key at the source.</param>
+    /// <param name="capacityBytes">Each node's capacity for the group; the node's default when null.</param>
+    /// <param name="loadTimeout">How long a load may take; the node's default when null.</param>
+    /// <param name="lifetimes">Expiry, refresh ahead and stale-if-error; off (the node's defaults) when null.</param>
+    public CacheCluster WithGroup<TSource>(string group, IResourceBuilder<TSource> source, string path = "/data/{key}", long? capacityBytes = null, TimeSpan? loadTimeout = null, GroupLifetimes? lifetimes = null)
         where TSource : class, IResourceWithServiceDiscovery, IResourceWithWaitSupport
     {
         ArgumentException.ThrowIfNullOrEmpty(group);
@@ -104,8 +110,21 @@ public sealed record CacheCluster(IReadOnlyList<IResourceBuilder<ProjectResource
             {
                 node.WithEnvironment($"Cache__Groups__{group}__LoadTimeout", timeout.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
             }
+
+            if (lifetimes is not null)
+            {
+                node.WithEnvironment($"Cache__Groups__{group}__TimeToLive", lifetimes.TimeToLive.ToString("c", System.Globalization.CultureInfo.InvariantCulture))
+                    .WithEnvironment($"Cache__Groups__{group}__RefreshAhead", lifetimes.RefreshAhead.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                    .WithEnvironment($"Cache__Groups__{group}__StaleIfError", lifetimes.StaleIfError.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
+            }
         }
 
         return this;
     }
 }
+
+/// <summary>How long a group's values live: see the node's <c>TimeToLive</c>, <c>RefreshAhead</c> and <c>StaleIfError</c> settings.</summary>
+/// <param name="TimeToLive">How long a loaded value may be served.</param>
+/// <param name="RefreshAhead">The last share of a lifetime in which a hit starts a background reload; 0 turns it off.</param>
+/// <param name="StaleIfError">How long past its expiry a value may be served when its reload fails; zero turns it off.</param>
+public sealed record GroupLifetimes(TimeSpan TimeToLive, double RefreshAhead, TimeSpan StaleIfError);

@@ -48,6 +48,25 @@ public sealed class ObservabilityTests(PrometheusFixture fixture) : IClassFixtur
         await WaitUntilAsync("Prometheus has scraped the whole workload", async () =>
             (await QueryAsync("sum(aspirecache_gets_total{aspirecache_group=\"demo\"})")).Single().Value == reads.Length);
 
+        // The hit ratio first: the freshness workload below reads keys of another shape.
+        using (JsonDocument overview = Dashboards.Load(RepositoryFiles.PathOf("grafana", "dashboards", "aspirecache-overview.json")))
+        {
+            string clusterHitRatio = Dashboards.Queries(overview).Single(q => q.Panel == "Cluster hit ratio").Expression;
+            double prometheusHitRatio = (await QueryAsync(Dashboards.Substitute(clusterHitRatio))).Single().Value;
+            Assert.InRange(prometheusHitRatio, clientHitRatio - 0.01, clientHitRatio + 0.01);
+        }
+
+        // About a quarter: a key is a hit when read at its owner after its first read loaded it there, or hot at a node that asked for it twice before.
+        Assert.InRange(clientHitRatio, 0.1, 0.9);
+
+        // Expiries, refreshes, stale serves and changes, so that their panels show more than zeros.
+        await RunFreshnessWorkloadAsync();
+        foreach (string counter in new[] { "expirations", "refreshes", "stale_serves", "removes", "writes", "clears" })
+        {
+            await WaitUntilAsync($"Prometheus has seen aspirecache_{counter}_total move", async () =>
+                (await QueryAsync($"sum(aspirecache_{counter}_total{{aspirecache_group=\"demo\"}})")).Single().Value > 0);
+        }
+
         var failures = new List<string>();
         foreach (string file in Dashboards.Files)
         {
@@ -71,13 +90,77 @@ public sealed class ObservabilityTests(PrometheusFixture fixture) : IClassFixtur
         }
 
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
 
-        using JsonDocument overview = Dashboards.Load(RepositoryFiles.PathOf("grafana", "dashboards", "aspirecache-overview.json"));
-        string clusterHitRatio = Dashboards.Queries(overview).Single(q => q.Panel == "Cluster hit ratio").Expression;
-        double prometheusHitRatio = (await QueryAsync(Dashboards.Substitute(clusterHitRatio))).Single().Value;
-        Assert.InRange(prometheusHitRatio, clientHitRatio - 0.01, clientHitRatio + 0.01);
-        // About a quarter: a key is a hit when read at its owner after its first read loaded it there, or hot at a node that asked for it twice before.
-        Assert.InRange(clientHitRatio, 0.1, 0.9);
+    // A key with a 2 s lifetime (the backend's ttl2- keys) is read at its owner until a hit in the last
+    // fifth of its lifetime has refreshed it. A key read that often never expires; so then, with the
+    // backend failing, its refresh fails, it expires, and reads are answered stale. Each loop waits for
+    // a state the node reports, bounded in time.
+    private async Task RunFreshnessWorkloadAsync()
+    {
+        HttpClient owner = fixture.Nodes["cache-0"];
+        string key = ClusterFixture.KeyOwnedBy("cache-0", "ttl2-observed");
+        await ReadUntilAsync(owner, key, "a refresh at the owner", async _ => await NodeCounterAsync(owner, "aspirecache_refreshes_total") > 0);
+
+        using (HttpResponseMessage failing = await fixture.Backend.PostAsync("/faults/fail-all", null, Token))
+        {
+            Assert.True(failing.IsSuccessStatusCode);
+        }
+
+        try
+        {
+            await ReadUntilAsync(owner, key, "a stale answer", response => Task.FromResult(response.Headers.Contains("X-Cache-Stale")));
+        }
+        finally
+        {
+            using HttpResponseMessage healed = await fixture.Backend.DeleteAsync("/faults/fail-all", Token);
+        }
+
+        string changed = "observed-change";
+        Assert.Equal(HttpStatusCode.NoContent, await AsAdminAsync(HttpMethod.Put, "/cache/demo/" + changed, new ByteArrayContent([1, 2, 3])));
+        Assert.Equal(HttpStatusCode.NoContent, await AsAdminAsync(HttpMethod.Delete, "/cache/demo/" + changed, null));
+        Assert.Equal(HttpStatusCode.NoContent, await AsAdminAsync(HttpMethod.Post, "/_admin/groups/demo/clear", null));
+    }
+
+    private static async Task ReadUntilAsync(HttpClient node, string key, string what, Func<HttpResponseMessage, Task<bool>> done)
+    {
+        using var patience = new CancellationTokenSource(PatienceForScrapes);
+        while (true)
+        {
+            using HttpResponseMessage response = await node.GetAsync("/cache/demo/" + Uri.EscapeDataString(key), Token);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            if (await done(response))
+            {
+                return;
+            }
+
+            Assert.False(patience.IsCancellationRequested, $"Waited {PatienceForScrapes.TotalSeconds} s in vain for {what}.");
+            await Task.Delay(50, Token);
+        }
+    }
+
+    // A counter of the demo group as the node itself exposes it (its /metrics), without waiting for a scrape.
+    private static async Task<double> NodeCounterAsync(HttpClient node, string name)
+    {
+        string text = await node.GetStringAsync("/metrics", Token);
+        double sum = 0;
+        foreach (string line in text.Split('\n'))
+        {
+            if (line.StartsWith(name + "{", StringComparison.Ordinal) && line.Contains("aspirecache_group=\"demo\"", StringComparison.Ordinal))
+            {
+                sum += double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return sum;
+    }
+
+    private async Task<HttpStatusCode> AsAdminAsync(HttpMethod method, string path, HttpContent? content)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ClusterFixture.AdminSecret);
+        using HttpResponseMessage response = await fixture.Nodes["cache-1"].SendAsync(request, Token);
+        return response.StatusCode;
     }
 
     private async Task<Sample[]> QueryAsync(string query)

@@ -15,6 +15,8 @@ public sealed class PrometheusFixture : IAsyncLifetime
 
     public HttpClient Prometheus { get; private set; } = null!;
 
+    public HttpClient Backend { get; private set; } = null!;
+
     public async ValueTask InitializeAsync()
     {
         SkipReason = MissingReason();
@@ -25,7 +27,16 @@ public sealed class PrometheusFixture : IAsyncLifetime
 
         using var timeout = new CancellationTokenSource(StartTimeout);
         IDistributedApplicationTestingBuilder builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            ["NodeCount=3", "Observability:Mode=executable", "Prometheus:ScrapeInterval=00:00:01"], timeout.Token);
+            [
+                "NodeCount=3",
+                "Observability:Mode=executable",
+                "Prometheus:ScrapeInterval=00:00:01",
+                "Demo:TimeToLive=00:10:00",
+                "Demo:RefreshAhead=0.2",
+                "Demo:StaleIfError=00:05:00",
+                $"Parameters:cache-admin-secret={ClusterFixture.AdminSecret}",
+            ],
+            timeout.Token);
         _app = await builder.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
 
@@ -40,6 +51,7 @@ public sealed class PrometheusFixture : IAsyncLifetime
         }
 
         Prometheus = new HttpClient { BaseAddress = _app.GetEndpoint("prometheus", "http"), Timeout = TimeSpan.FromSeconds(30) };
+        Backend = new HttpClient { BaseAddress = _app.GetEndpoint("demobackend", "http"), Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public async ValueTask DisposeAsync()
@@ -50,6 +62,7 @@ public sealed class PrometheusFixture : IAsyncLifetime
         }
 
         Prometheus?.Dispose();
+        Backend?.Dispose();
         if (_app is not null)
         {
             await _app.DisposeAsync();
