@@ -11,6 +11,13 @@ namespace AspireCache;
 /// fetched in between from an owner not yet cleared.
 /// </para>
 /// <para>
+/// A change is sent to every peer this node knows, in its ring or not, and waits for each (every peer
+/// has its own timeout): a caller that gives up must not leave members untold, so the methods take no
+/// cancellation token. Success means that every member in the ring when the change started
+/// acknowledged it; a peer outside the ring that does not is the transport's to deal with
+/// (<see cref="ICachePeer"/>: it throws only once the peer can no longer serve the old state).
+/// </para>
+/// <para>
 /// A load or peer fetch that was under way when a change arrived stores nothing: it read its key's
 /// version and the group's generation when it started (<see cref="KeyVersions"/>), and they no longer
 /// match. The callers that were already waiting for it still get its value; later callers start anew.
@@ -24,21 +31,20 @@ public sealed partial class CacheGroup
     /// </summary>
     /// <exception cref="InvalidCacheKeyException">The key is not one this group accepts.</exception>
     /// <exception cref="CacheInvalidationException">Some members of the ring did not acknowledge; the others did.</exception>
-    public async Task RemoveAsync(string key, CancellationToken cancellationToken = default)
+    public async Task RemoveAsync(string key)
     {
         ValidateKey(key);
         using Activity? activity = CacheTracing.Start(CacheTracing.RemoveSpan, this, key);
         Interlocked.Increment(ref Stats.RemovesCount);
-        var missed = new List<string>();
-        bool ownedByPeer = _peers.TryPickPeer(key, out ICachePeer? owner);
-        if (ownedByPeer)
+        var change = new Change(_peers);
+        if (_peers.TryPickPeer(key, out ICachePeer? owner))
         {
-            await TellAsync(owner!, (Group: Name, Key: key), static (p, s, ct) => p.RemoveAsync(s.Group, s.Key, ct), missed, cancellationToken).ConfigureAwait(false);
+            await TellAsync(owner, (Group: Name, Key: key), static (p, s) => p.RemoveAsync(s.Group, s.Key, CancellationToken.None), change).ConfigureAwait(false);
         }
 
         Remove(key);
-        await TellAllAsync(owner, (Group: Name, Key: key), static (p, s, ct) => p.RemoveAsync(s.Group, s.Key, ct), missed, cancellationToken).ConfigureAwait(false);
-        Finish(activity, missed);
+        await TellAllAsync(owner, (Group: Name, Key: key), static (p, s) => p.RemoveAsync(s.Group, s.Key, CancellationToken.None), change).ConfigureAwait(false);
+        Finish(activity, change);
     }
 
     /// <summary>
@@ -49,19 +55,21 @@ public sealed partial class CacheGroup
     /// <param name="key">The key.</param>
     /// <param name="value">The value; the owner keeps this memory (or a copy of a slice of it), so do not change it afterwards.</param>
     /// <param name="timeToLive">How long it may be served; null for the group's time to live, which is also the upper bound. Zero removes the key.</param>
-    /// <param name="cancellationToken">Stops waiting for the members' acknowledgements.</param>
     /// <exception cref="InvalidCacheKeyException">The key is not one this group accepts.</exception>
     /// <exception cref="CacheValueTooLargeException">The value is larger than <see cref="MaxValueBytes"/>; nothing changed.</exception>
-    /// <exception cref="CacheInvalidationException">The owner or other members did not acknowledge.</exception>
-    public async Task WriteAsync(string key, ReadOnlyMemory<byte> value, TimeSpan? timeToLive = null, CancellationToken cancellationToken = default)
+    /// <exception cref="CacheInvalidationException">
+    /// The owner or other members did not acknowledge. If the owner is among them, the value was not
+    /// stored; the other members dropped their copies all the same.
+    /// </exception>
+    public async Task WriteAsync(string key, ReadOnlyMemory<byte> value, TimeSpan? timeToLive = null)
     {
         ValidateWrite(key, value, timeToLive);
         using Activity? activity = CacheTracing.Start(CacheTracing.WriteSpan, this, key);
         Interlocked.Increment(ref Stats.WritesCount);
-        var missed = new List<string>();
+        var change = new Change(_peers);
         if (_peers.TryPickPeer(key, out ICachePeer? owner))
         {
-            await TellAsync(owner, (Group: Name, Key: key, Value: value, Ttl: timeToLive), static (p, s, ct) => p.WriteAsync(s.Group, s.Key, s.Value, s.Ttl, ct), missed, cancellationToken).ConfigureAwait(false);
+            await TellAsync(owner, (Group: Name, Key: key, Value: value, Ttl: timeToLive), static (p, s) => p.WriteAsync(s.Group, s.Key, s.Value, s.Ttl, CancellationToken.None), change).ConfigureAwait(false);
             Remove(key);
         }
         else
@@ -69,23 +77,23 @@ public sealed partial class CacheGroup
             Write(key, value, timeToLive);
         }
 
-        await TellAllAsync(owner, (Group: Name, Key: key), static (p, s, ct) => p.RemoveAsync(s.Group, s.Key, ct), missed, cancellationToken).ConfigureAwait(false);
-        Finish(activity, missed);
+        await TellAllAsync(owner, (Group: Name, Key: key), static (p, s) => p.RemoveAsync(s.Group, s.Key, CancellationToken.None), change).ConfigureAwait(false);
+        Finish(activity, change);
     }
 
     /// <summary>Clears the group on every member of the ring, in O(1) per member: lookups stop seeing the old values at once.</summary>
     /// <exception cref="CacheInvalidationException">Some members of the ring did not acknowledge; the others did.</exception>
-    public async Task ClearAsync(CancellationToken cancellationToken = default)
+    public async Task ClearAsync()
     {
         using Activity? activity = CacheTracing.Source.StartActivity(CacheTracing.ClearSpan);
         activity?.SetTag(CacheMetrics.GroupTag, Name);
         Interlocked.Increment(ref Stats.ClearsCount);
-        var missed = new List<string>();
+        var change = new Change(_peers);
         Clear(hotOnly: false);
-        await TellAllAsync(null, (Group: Name, HotOnly: false), static (p, s, ct) => p.ClearAsync(s.Group, s.HotOnly, ct), missed, cancellationToken).ConfigureAwait(false);
+        await TellAllAsync(null, (Group: Name, HotOnly: false), static (p, s) => p.ClearAsync(s.Group, s.HotOnly, CancellationToken.None), change).ConfigureAwait(false);
         Clear(hotOnly: true);
-        await TellAllAsync(null, (Group: Name, HotOnly: true), static (p, s, ct) => p.ClearAsync(s.Group, s.HotOnly, ct), missed, cancellationToken).ConfigureAwait(false);
-        Finish(activity, missed);
+        await TellAllAsync(null, (Group: Name, HotOnly: true), static (p, s) => p.ClearAsync(s.Group, s.HotOnly, CancellationToken.None), change).ConfigureAwait(false);
+        Finish(activity, change);
     }
 
     /// <summary>Removes a key from this node's store and hot cache only: what a peer's <see cref="RemoveAsync"/> asks of this node.</summary>
@@ -180,50 +188,80 @@ public sealed partial class CacheGroup
         _peerFetches.ForgetAll();
     }
 
-    private async Task TellAllAsync<TState>(ICachePeer? except, TState state, Func<ICachePeer, TState, CancellationToken, ValueTask> tell, List<string> missed, CancellationToken cancellationToken)
+    private static async Task TellAllAsync<TState>(ICachePeer? except, TState state, Func<ICachePeer, TState, ValueTask> tell, Change change)
     {
         var told = new List<Task>();
-        foreach (ICachePeer peer in _peers.RingPeers)
+        foreach (ICachePeer peer in change.Peers)
         {
             if (!ReferenceEquals(peer, except))
             {
-                told.Add(TellAsync(peer, state, tell, missed, cancellationToken));
+                told.Add(TellAsync(peer, state, tell, change));
             }
         }
 
         await Task.WhenAll(told).ConfigureAwait(false);
     }
 
-    private async Task TellAsync<TState>(ICachePeer peer, TState state, Func<ICachePeer, TState, CancellationToken, ValueTask> tell, List<string> missed, CancellationToken cancellationToken)
+    private static async Task TellAsync<TState>(ICachePeer peer, TState state, Func<ICachePeer, TState, ValueTask> tell, Change change)
     {
         try
         {
-            await tell(peer, state, cancellationToken).ConfigureAwait(false);
+            await tell(peer, state).ConfigureAwait(false);
         }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception)
         {
             // The peer's client logs the cause; what matters here is who has not heard.
-            Interlocked.Increment(ref Stats.UnacknowledgedCount);
-            lock (missed)
-            {
-                if (!missed.Contains(peer.Name))
-                {
-                    missed.Add(peer.Name);
-                }
-            }
+            change.Missed(peer.Name);
         }
     }
 
-    private void Finish(Activity? activity, List<string> missed)
+    private void Finish(Activity? activity, Change change)
     {
-        if (missed.Count == 0)
+        Interlocked.Add(ref Stats.UnacknowledgedCount, change.MissedCount);
+        if (change.MissedInRing() is not { Count: > 0 } missed)
         {
             return;
         }
 
-        missed.Sort(StringComparer.Ordinal);
         var failure = new CacheInvalidationException(Name, missed);
         CacheTracing.Failed(activity, failure);
         throw failure;
+    }
+
+    /// <summary>One change: the peers it goes to, the ring when it started, and who did not acknowledge.</summary>
+    private sealed class Change(IPeerPicker picker)
+    {
+        private readonly HashSet<string> _ring = [.. picker.RingPeers.Select(peer => peer.Name)];
+        private readonly SortedSet<string> _missed = new(StringComparer.Ordinal);
+
+        public IReadOnlyCollection<ICachePeer> Peers { get; } = picker.Peers;
+
+        public int MissedCount
+        {
+            get
+            {
+                lock (_missed)
+                {
+                    return _missed.Count;
+                }
+            }
+        }
+
+        public void Missed(string peer)
+        {
+            lock (_missed)
+            {
+                _missed.Add(peer);
+            }
+        }
+
+        // Only members of the ring count against success: a peer out of it was not expected to answer.
+        public List<string> MissedInRing()
+        {
+            lock (_missed)
+            {
+                return [.. _missed.Where(_ring.Contains)];
+            }
+        }
     }
 }

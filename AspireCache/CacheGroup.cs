@@ -115,14 +115,15 @@ public sealed partial class CacheGroup : IDisposable
 
         Expired expired = default;
         if (!TryServe(Store.Find(key), CacheSource.Hit, ref expired, out CacheResult result)
-            && (_hot is null || !TryServe(_hot.Store.Find(key), CacheSource.Hot, ref expired, out result)))
+            && (_hot is null || !TryServe(_hot.Store.Find(key), CacheSource.Hot, ref expired, out result))
+            && !TryServeStaleAtOnce(key, expired, out result))
         {
             return GetMissAsync(key, expired, started, cancellationToken);
         }
 
         CountOutcome(result.Source);
         RecordGet(started, result.Source);
-        TraceHit(CacheTracing.GetSpan, key, result.Source);
+        TraceHit(CacheTracing.GetSpan, key, result);
         return new ValueTask<CacheResult>(result);
     }
 
@@ -138,9 +139,9 @@ public sealed partial class CacheGroup : IDisposable
         Interlocked.Increment(ref Stats.PeerRequestsCount);
 
         Expired expired = default;
-        if (TryServe(Store.Find(key), CacheSource.Hit, ref expired, out CacheResult result))
+        if (TryServe(Store.Find(key), CacheSource.Hit, ref expired, out CacheResult result) || TryServeStaleAtOnce(key, expired, out result))
         {
-            TraceHit(CacheTracing.ServePeerSpan, key, CacheSource.Hit);
+            TraceHit(CacheTracing.ServePeerSpan, key, result);
             return new ValueTask<CacheResult>(result);
         }
 
@@ -174,7 +175,7 @@ public sealed partial class CacheGroup : IDisposable
         {
             if (_lifetimes.IsDueForRefresh(entry, now) && entry.TryStartRefresh())
             {
-                StartRefresh(entry.Key, source);
+                StartRefresh(entry.Key);
             }
 
             result = _lifetimes.Fresh(entry, source, now);
@@ -278,6 +279,8 @@ public sealed partial class CacheGroup : IDisposable
             activity?.SetTag(CacheTracing.PeerTag, peer.Name);
             try
             {
+                // Read before asking: the owner's remaining lifetime counts from its answer, which came after this.
+                long askedAt = _clock.Now;
                 CacheResult fetched = await peer.GetAsync(Name, key, CancellationToken.None).ConfigureAwait(false);
                 if (fetched.Value.Length > MaxValueBytes)
                 {
@@ -285,7 +288,7 @@ public sealed partial class CacheGroup : IDisposable
                 }
 
                 Interlocked.Increment(ref Stats.PeerFetchesCount);
-                OfferHotCopy(key, fetched, stamp);
+                OfferHotCopy(key, fetched, stamp, askedAt);
                 return fetched with { Source = CacheSource.Peer };
             }
             catch (CacheKeyNotFoundException ex)
@@ -324,7 +327,7 @@ public sealed partial class CacheGroup : IDisposable
     // Not kept in the store: the owner keeps it, and one copy per cluster is what makes the cluster's
     // capacity the sum of its nodes'. Only keys in demand get a hot copy, and only until the owner's
     // value expires. A stale or unstorable value is not copied at all.
-    private void OfferHotCopy(string key, CacheResult fetched, FlightStamp stamp)
+    private void OfferHotCopy(string key, CacheResult fetched, FlightStamp stamp, long askedAt)
     {
         if (_hot is null || fetched.IsStale || fetched.TimeToLive <= TimeSpan.Zero)
         {
@@ -332,8 +335,8 @@ public sealed partial class CacheGroup : IDisposable
         }
 
         long now = _clock.Now;
-        long expiresAt = fetched.TimeToLive is { } ttl ? now + ttl.Ticks : LruEntry.Never;
-        LruEntry? copy = _hot.Offer(key, fetched.Value, now - fetched.Age.Ticks, expiresAt, (Group: this, Key: key, Stamp: stamp), static s => s.Group.IsCurrent(s.Key, s.Stamp, hot: true));
+        long expiresAt = fetched.TimeToLive is { } ttl ? askedAt + ttl.Ticks : LruEntry.Never;
+        LruEntry? copy = _hot.Offer(key, fetched.Value, askedAt - fetched.Age.Ticks, expiresAt, (Group: this, Key: key, Stamp: stamp), static s => s.Group.IsCurrent(s.Key, s.Stamp, hot: true));
 
         // A copy fetched while the owner's value is already due for refresh would start a fetch at every
         // hit until the owner's refresh lands; the owner refreshes anyway, and this copy then expires.
@@ -364,12 +367,13 @@ public sealed partial class CacheGroup : IDisposable
         {
             try
             {
-                loaded = await _loadRunner.LoadAsync(key, activity).ConfigureAwait(false);
+                loaded = await _loadRunner.LoadAsync(key, activity, () => IsCurrent(key, stamp, hot: false)).ConfigureAwait(false);
             }
             catch (CacheKeyNotFoundException)
             {
-                // The source says the key is gone: an expired value of it must not be served stale any more.
-                Store.Remove(key);
+                // The source says the key is gone: an expired value of it must not be served stale any
+                // more; a value written since the load started stays.
+                Store.RemoveIf(key, (Group: this, Key: key, Stamp: stamp), static s => s.Group.IsCurrent(s.Key, s.Stamp, hot: false));
                 throw;
             }
         }
@@ -387,20 +391,37 @@ public sealed partial class CacheGroup : IDisposable
         return _lifetimes.Loaded(loaded.Value, expiresAt, now);
     }
 
-    // Refreshes a value ahead of its expiry in the background: at this node if it owns the value (or
-    // loaded it because its owner failed), else by fetching the owner's, which refreshes there in turn.
-    private void StartRefresh(string key, CacheSource source)
+    // Refreshes a value ahead of its expiry in the background: at this node if it owns the key, else by
+    // fetching the owner's value, which the owner refreshes in turn. A value this node loaded because its
+    // owner had failed is fetched from the owner too, once the owner is back: one load per key.
+    private void StartRefresh(string key)
     {
-        Interlocked.Increment(ref Stats.RefreshesCount);
-        FlightTicket<CacheResult> flight = source == CacheSource.Hot && _peers.TryPickPeer(key, out ICachePeer? peer)
+        FlightTicket<CacheResult> flight = _peers.TryPickPeer(key, out ICachePeer? peer)
             ? _peerFetches.Run(key, (Group: this, Peer: peer), static (k, s) => s.Group.FetchFromPeerAsync(k, s.Peer, refresh: true))
             : _loads.Run(key, this, static (k, g) => g.LoadAsync(k, refresh: true));
+        if (!flight.Joined)
+        {
+            Interlocked.Increment(ref Stats.RefreshesCount);
+        }
 
         // Nobody waits for a refresh: its failure is counted as a load's, and the value expires as it would have.
         _ = flight.Task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    private bool TryServeStale(Expired expired, Exception failure, CancellationToken cancellationToken, out CacheResult result)
+    // While the source keeps failing, an expired key is served stale at once: no flight, and no
+    // exception per get from the remembered failure.
+    private bool TryServeStaleAtOnce(string key, Expired expired, out CacheResult result)
+    {
+        if (expired.Entry is not null && _loadRunner.HasRecentFailure(key))
+        {
+            return TryServeStale(expired, failure: null, CancellationToken.None, out result);
+        }
+
+        result = default;
+        return false;
+    }
+
+    private bool TryServeStale(Expired expired, Exception? failure, CancellationToken cancellationToken, out CacheResult result)
     {
         // A source's "no such key" is an answer, and a caller that gave up wants nothing; every other
         // failure of the reload may be covered by the expired value while its stale time lasts.
@@ -434,12 +455,16 @@ public sealed partial class CacheGroup : IDisposable
         }
     }
 
-    private void TraceHit(string span, string key, CacheSource source)
+    private void TraceHit(string span, string key, CacheResult result)
     {
         if (CacheTracing.Source.HasListeners())
         {
             using Activity? activity = CacheTracing.Start(span, this, key);
-            CacheTracing.Served(activity, source, null);
+            CacheTracing.Served(activity, result.Source, null);
+            if (result.IsStale)
+            {
+                CacheTracing.Stale(activity);
+            }
         }
     }
 

@@ -55,8 +55,14 @@ internal sealed class LoadRunner
         _notFound.Clear();
     }
 
+    /// <summary>Whether the key's load failed within the failure backoff: a get of an expired key then serves it stale without a flight.</summary>
+    public bool HasRecentFailure(string key) => _recentFailures.TryGetRecent(key, out _);
+
     /// <summary>Calls the loader once, within the group's limits.</summary>
-    public async Task<LoadedValue> LoadAsync(string key, Activity? activity)
+    /// <param name="key">The key.</param>
+    /// <param name="activity">The load's span, if traced.</param>
+    /// <param name="isCurrent">False once a removal, write or clear came after the load started: its outcome is then not remembered.</param>
+    public async Task<LoadedValue> LoadAsync(string key, Activity? activity, Func<bool> isCurrent)
     {
         long started = Stopwatch.GetTimestamp();
         using var deadline = new CancellationTokenSource(_group.LoadTimeout, _time);
@@ -87,19 +93,19 @@ internal sealed class LoadRunner
             Interlocked.Increment(ref Stats.LoadsNotFoundCount);
             Record(started, "not_found");
             CacheTracing.Failed(activity, ex);
-            _notFound.Remember(key, ex);
+            RememberIfCurrent(_notFound, key, ex, isCurrent);
             throw;
         }
         catch (OperationCanceledException ex) when (deadline.IsCancellationRequested)
         {
             var timeout = new CacheSourceException(
                 $"The source of group '{_group.Name}' did not answer within {_group.LoadTimeout.TotalSeconds:0.###} s.", isTimeout: true, ex);
-            Failed(key, timeout, started, activity);
+            Failed(key, timeout, started, activity, isCurrent);
             throw timeout;
         }
         catch (Exception ex)
         {
-            Failed(key, ex, started, activity);
+            Failed(key, ex, started, activity, isCurrent);
             throw;
         }
     }
@@ -118,7 +124,21 @@ internal sealed class LoadRunner
         }
     }
 
-    private void Failed(string key, Exception failure, long started, Activity? activity)
+    // A removal bumps the key's version before it forgets what is remembered: checked again after
+    // remembering, an outcome that a removal overtook is forgotten whichever came first.
+    private static void RememberIfCurrent(RecentFailures memory, string key, Exception outcome, Func<bool> isCurrent)
+    {
+        if (isCurrent())
+        {
+            memory.Remember(key, outcome);
+            if (!isCurrent())
+            {
+                memory.Forget(key);
+            }
+        }
+    }
+
+    private void Failed(string key, Exception failure, long started, Activity? activity, Func<bool> isCurrent)
     {
         if (failure is CacheValueTooLargeException)
         {
@@ -128,7 +148,7 @@ internal sealed class LoadRunner
         Interlocked.Increment(ref Stats.LoadErrorsCount);
         Record(started, "error");
         CacheTracing.Failed(activity, failure);
-        _recentFailures.Remember(key, failure);
+        RememberIfCurrent(_recentFailures, key, failure, isCurrent);
     }
 
     private void Record(long started, string outcome)

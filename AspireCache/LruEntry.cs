@@ -47,13 +47,13 @@ internal sealed class LruEntry(string key, byte[] value, int hash, long loadedAt
     public bool IsLinked => Next is not null;
 
     /// <summary>True for the one caller that should start this value's refresh; false for every later one.</summary>
-    public bool TryStartRefresh() => (Interlocked.Or(ref _flags, RefreshStarted) & RefreshStarted) == 0;
+    public bool TryStartRefresh() => TrySet(RefreshStarted);
 
     /// <summary>Marks the value as one whose refresh needs no starting (see <see cref="CacheGroup"/>'s hot copies).</summary>
     public void MarkRefreshStarted() => Interlocked.Or(ref _flags, RefreshStarted);
 
     /// <summary>True for the one caller that first finds the value expired.</summary>
-    public bool TryMarkExpired() => (Interlocked.Or(ref _flags, ExpiryCounted) & ExpiryCounted) == 0;
+    public bool TryMarkExpired() => TrySet(ExpiryCounted);
 
     /// <summary>The bytes this entry accounts for; derived rather than stored, to keep the object small.</summary>
     public long Size => AccountedBytes(Key.Length, Value.Length);
@@ -80,6 +80,11 @@ internal sealed class LruEntry(string key, byte[] value, int hash, long loadedAt
         sentinel.Next = sentinel;
         return sentinel;
     }
+
+    // A plain read first: every hit of a hot key in its refresh window, or of an expired key, asks, and
+    // an interlocked write each time would bounce the entry's cache line between cores.
+    private bool TrySet(int flag) =>
+        (Volatile.Read(ref _flags) & flag) == 0 && (Interlocked.Or(ref _flags, flag) & flag) == 0;
 
     private static long Align8(long bytes) => (bytes + 7) & ~7L;
 }

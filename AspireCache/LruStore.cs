@@ -143,7 +143,8 @@ public sealed class LruStore
         int hash = Hash(key);
         if (SizeOf(key, value) > CapacityBytes)
         {
-            Remove(key, hash);
+            // The new value replaces the old one even though it cannot be kept, if it may replace it at all.
+            RemoveIf(key, state, stillCurrent);
             return null;
         }
 
@@ -186,6 +187,17 @@ public sealed class LruStore
     {
         ArgumentNullException.ThrowIfNull(key);
         return Remove(key, Hash(key));
+    }
+
+    /// <summary>Removes a key if <paramref name="stillCurrent"/>, evaluated under the store's lock, says so (see <see cref="Add{TState}"/>).</summary>
+    internal bool RemoveIf<TState>(string key, TState state, Func<TState, bool> stillCurrent)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        int hash = Hash(key);
+        lock (_listLock)
+        {
+            return stillCurrent(state) && Remove(key, hash);
+        }
     }
 
     private bool Remove(string key, int hash)

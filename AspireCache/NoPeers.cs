@@ -13,6 +13,9 @@ public sealed class NoPeers : IPeerPicker
     }
 
     /// <inheritdoc />
+    public IReadOnlyCollection<ICachePeer> Peers => [];
+
+    /// <inheritdoc />
     public IReadOnlyCollection<ICachePeer> RingPeers => [];
 
     /// <inheritdoc />

@@ -48,6 +48,9 @@ public sealed class RingPeerPicker : IPeerPicker
     }
 
     /// <inheritdoc />
+    public IReadOnlyCollection<ICachePeer> Peers => _peers.Values;
+
+    /// <inheritdoc />
     public IReadOnlyCollection<ICachePeer> RingPeers
     {
         get

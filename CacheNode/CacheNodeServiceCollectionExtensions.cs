@@ -45,7 +45,6 @@ internal static class CacheNodeServiceCollectionExtensions
 
         builder.Services.AddSingleton<LocalNode>();
         builder.Services.AddSingleton<MissedChanges>();
-        builder.Services.AddSingleton<ChangeTaker>();
         builder.Services.AddHostedService<PeerProber>();
         builder.Services.AddSingleton<PeerFaults>();
         builder.Services.AddSingleton<SecretRefusalLog>();

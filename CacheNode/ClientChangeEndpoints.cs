@@ -45,7 +45,7 @@ internal static class ClientChangeEndpoints
             // The key first: a bad key is refused before its body is read.
             g.ValidateKey(k);
             byte[] value = await BoundedBody.ReadAsync(context.Request, g.MaxValueBytes, g.Name, ct);
-            await g.WriteAsync(k, value, timeToLive, ct);
+            await g.WriteAsync(k, value, timeToLive);
         });
     }
 
@@ -59,7 +59,7 @@ internal static class ClientChangeEndpoints
         (CacheGroup? group, string key) = await RequestTarget.ResolveAsync(context, context.RequestServices.GetRequiredService<LocalNode>());
         if (group is not null)
         {
-            await ApplyAsync(context, group, key, static (g, k, ct) => new ValueTask(g.RemoveAsync(k, ct)));
+            await ApplyAsync(context, group, key, static (g, k, _) => new ValueTask(g.RemoveAsync(k)));
         }
     }
 
@@ -73,7 +73,7 @@ internal static class ClientChangeEndpoints
         CacheGroup? known = await RequestTarget.GroupAsync(context, context.RequestServices.GetRequiredService<LocalNode>(), group);
         if (known is not null)
         {
-            await ApplyAsync(context, known, string.Empty, static (g, _, ct) => new ValueTask(g.ClearAsync(ct)));
+            await ApplyAsync(context, known, string.Empty, static (g, _, _) => new ValueTask(g.ClearAsync()));
         }
     }
 
@@ -81,11 +81,7 @@ internal static class ClientChangeEndpoints
     {
         try
         {
-            // The taker records who missed the change, and answers for them only once they can no longer serve the old state.
-            await context.RequestServices.GetRequiredService<ChangeTaker>().TakeAsync(
-                group,
-                ct => change(group, key, ct).AsTask(),
-                context.RequestAborted);
+            await change(group, key, context.RequestAborted);
             context.Response.StatusCode = StatusCodes.Status204NoContent;
         }
         catch (InvalidCacheKeyException ex)
@@ -107,7 +103,7 @@ internal static class ClientChangeEndpoints
                 context,
                 StatusCodes.Status503ServiceUnavailable,
                 "Not acknowledged by every member",
-                $"The change was applied on every other member of the ring; {string.Join(", ", ex.Members)} did not acknowledge it, and clear this group before they serve from memory again. Retry the request to know when they have it.",
+                $"{string.Join(", ", ex.Members)} did not acknowledge the change; every other member has it. Those named clear this group before they serve from memory again. If the key's owner is among them, a write was not stored: retry it.",
                 Problems.NotAcknowledgedType,
                 new Dictionary<string, object?> { ["members"] = ex.Members });
         }

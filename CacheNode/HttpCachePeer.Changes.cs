@@ -5,10 +5,18 @@ namespace AspireCache.Node;
 
 /// <summary>Removals, writes and clears sent to a peer, which applies them to its own memory only.</summary>
 /// <remarks>
-/// Each has <c>PeerTimeout</c> for the whole exchange and ends at once if the peer leaves the ring. Any
-/// outcome but a 2xx throws, so the caller counts the peer as not having acknowledged. As with gets, a
-/// timeout or an unreachable peer counts against its health, and a 4xx (a request the peer refused,
-/// such as a group it does not serve) does not.
+/// <para>
+/// Each has <c>PeerTimeout</c> for the whole exchange and ends at once if the peer is out of the ring.
+/// Any outcome but a 2xx is a change the peer missed: it is recorded (<see cref="MissedChanges"/>), and
+/// the call throws only once the peer's memory lease has surely run out, so that from then on the peer
+/// either has cleared the group or clears it before it serves. The node that took the change passes it
+/// on to the key's owner first and to the others after: copies that others fetched from an owner that
+/// missed it, while this waited, are dropped by the second round.
+/// </para>
+/// <para>
+/// As with gets, a timeout or an unreachable peer counts against its health, and a 4xx (a request the
+/// peer refused, such as a group it does not serve) does not.
+/// </para>
 /// </remarks>
 internal sealed partial class HttpCachePeer
 {
@@ -31,6 +39,25 @@ internal sealed partial class HttpCachePeer
         SendChangeAsync(HttpMethod.Post, PeerProtocol.PeerClearPath(group, hotOnly), content: null, group, hotOnly ? "Hot clear" : "Clear", cancellationToken);
 
     private async ValueTask SendChangeAsync(HttpMethod method, string path, HttpContent? content, string group, string operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await TrySendChangeAsync(method, path, content, group, operation, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            missed.Record(Name, group);
+            TimeSpan wait = missed.UntilLeasesRunOut([Name], lease);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, time, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            throw;
+        }
+    }
+
+    private async ValueTask TrySendChangeAsync(HttpMethod method, string path, HttpContent? content, string group, string operation, CancellationToken cancellationToken)
     {
         using var timer = new CancellationTokenSource(timeout, time);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, health.WhenDown(Name), timer.Token);
@@ -63,10 +90,11 @@ internal sealed partial class HttpCachePeer
             string error = down ? "out of the ring" : $"no answer within {timeout.TotalMilliseconds:0} ms";
             if (!down)
             {
+                // A peer out of the ring is already known to be down: one line per change would flood the log.
                 health.ReportFailure(Name, PeerSignal.Fetch, error, timedOut: true);
+                LogChangeFailed(logger, operation, Name, group, "timeout", error);
             }
 
-            LogChangeFailed(logger, operation, Name, group, "timeout", error);
             throw new PeerFailedException($"Peer {Name}: {error}.");
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)

@@ -19,7 +19,9 @@ internal sealed partial class HttpCachePeer(
     TimeSpan timeout,
     IReadOnlyDictionary<string, CacheGroupSettings> groups,
     TimeProvider time,
-    ILogger logger) : ICachePeer
+    ILogger logger,
+    MissedChanges missed,
+    TimeSpan lease) : ICachePeer
 {
     // "http://cache-1" is a service-discovery name: the client's handler resolves it to the node's address.
     private readonly Uri _baseAddress = new($"http://{name}");

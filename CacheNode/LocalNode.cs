@@ -7,7 +7,7 @@ namespace AspireCache.Node;
 /// <summary>This process's node: its name, its ring of peers and the groups it serves.</summary>
 internal sealed class LocalNode : IDisposable
 {
-    public LocalNode(IOptions<CacheNodeOptions> options, IHttpClientFactory clients, ILoggerFactory loggers, IMeterFactory meters, TimeProvider time)
+    public LocalNode(IOptions<CacheNodeOptions> options, IHttpClientFactory clients, ILoggerFactory loggers, IMeterFactory meters, TimeProvider time, MissedChanges missed)
     {
         CacheNodeOptions settings = options.Value;
         Name = settings.NodeName;
@@ -15,7 +15,8 @@ internal sealed class LocalNode : IDisposable
         string[] peers = [.. settings.Members.Distinct(StringComparer.Ordinal).Where(member => !string.Equals(member, Name, StringComparison.Ordinal))];
         Health = new PeerHealth(Picker, peers, settings, meters, time, loggers.CreateLogger<PeerHealth>());
         ILogger peerLogger = loggers.CreateLogger<HttpCachePeer>();
-        Picker.SetPeers(peers.Select(peer => new HttpCachePeer(peer, clients, Health, settings.PeerTimeout, settings.Groups, time, peerLogger)));
+        TimeSpan lease = MemoryLease.LeaseOf(settings);
+        Picker.SetPeers(peers.Select(peer => new HttpCachePeer(peer, clients, Health, settings.PeerTimeout, settings.Groups, time, peerLogger, missed, lease)));
 
         Groups = settings.Groups.ToFrozenDictionary(
             pair => pair.Key,

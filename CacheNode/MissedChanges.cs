@@ -14,9 +14,9 @@ namespace AspireCache.Node;
 /// </para>
 /// <para>
 /// Before a change answers that a member did not acknowledge, this node waits until that member's
-/// lease has surely run out: its last "nothing owed" answer from this node, plus the lease. From then on
-/// the member either has cleared or clears before it serves. The debts live in memory only: a restart of
-/// this node forgets them.
+/// lease has surely run out: its last "nothing owed" answer from this node (or this node's start, if it
+/// has given none since), plus the lease. From then on the member either has cleared or clears before it
+/// serves. The debts live in memory only: a restart of this node forgets them.
 /// </para>
 /// </remarks>
 internal sealed class MissedChanges(TimeProvider time)
@@ -24,6 +24,7 @@ internal sealed class MissedChanges(TimeProvider time)
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Dictionary<string, long>> _owed = new(StringComparer.Ordinal); // Member → group → change number.
     private readonly Dictionary<string, long> _lastCleanAnswer = new(StringComparer.Ordinal); // Member → timestamp.
+    private readonly long _startedAt = time.GetTimestamp();
     private long _changes;
 
     /// <summary>Records that <paramref name="member"/> missed a change of <paramref name="group"/>.</summary>
@@ -56,6 +57,15 @@ internal sealed class MissedChanges(TimeProvider time)
         }
     }
 
+    /// <summary>Whether <paramref name="member"/> owes a clear of <paramref name="group"/>; unlike <see cref="OwedBy"/>, this is no answer to the member.</summary>
+    public bool Owes(string member, string group)
+    {
+        lock (_lock)
+        {
+            return _owed.TryGetValue(member, out Dictionary<string, long>? groups) && groups.ContainsKey(group);
+        }
+    }
+
     /// <summary>The member cleared these groups; a change it missed after the numbers given stays owed.</summary>
     public void Acknowledge(string member, IReadOnlyDictionary<string, long> cleared)
     {
@@ -85,11 +95,10 @@ internal sealed class MissedChanges(TimeProvider time)
         {
             foreach (string member in members)
             {
-                if (_lastCleanAnswer.TryGetValue(member, out long answeredAt))
-                {
-                    TimeSpan left = lease - time.GetElapsedTime(answeredAt, now);
-                    longest = left > longest ? left : longest;
-                }
+                // A member not heard from since this node started may hold a lease from its previous run.
+                long answeredAt = _lastCleanAnswer.GetValueOrDefault(member, _startedAt);
+                TimeSpan left = lease - time.GetElapsedTime(answeredAt, now);
+                longest = left > longest ? left : longest;
             }
         }
 

@@ -13,12 +13,14 @@ public sealed class HttpCachePeerTests : IDisposable
     private static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(1);
 
     private readonly FakeTimeProvider _clock = new();
+    private readonly MissedChanges _missed;
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private readonly RingPeerPicker _picker = new("cache-0");
     private readonly PeerHealth _health;
 
     public HttpCachePeerTests()
     {
+        _missed = new MissedChanges(_clock);
         _health = new PeerHealth(
             _picker,
             ["cache-1"],
@@ -248,6 +250,25 @@ public sealed class HttpCachePeerTests : IDisposable
     }
 
     [Fact]
+    public async Task AChangeThePeerMisses_IsOwedByIt_AndFailsOnlyOnceItsLeaseHasRunOut()
+    {
+        HttpCachePeer peer = PeerWith(new AnsweringHandler(Task.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable))), TimeSpan.FromSeconds(6));
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        _missed.OwedBy("cache-1"); // Its last "nothing owed": its lease runs until 6 s from now.
+        _clock.Advance(TimeSpan.FromSeconds(1));
+
+        Task remove = peer.RemoveAsync("demo", "k", Token).AsTask();
+        await WaitUntilAsync(() => _missed.Owes("cache-1", "demo"));
+        _clock.Advance(TimeSpan.FromSeconds(5) - TimeSpan.FromTicks(1));
+        Assert.False(remove.IsCompleted);
+        _clock.Advance(TimeSpan.FromTicks(1));
+
+        Exception missed = await Assert.ThrowsAnyAsync<Exception>(() => remove.WaitAsync(TimeSpan.FromSeconds(30), Token));
+        Assert.IsNotType<TimeoutException>(missed);
+        Assert.Contains("503", missed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AChangeToAPeerOutOfTheRing_FailsAtOnce()
     {
         var never = new TaskCompletionSource<HttpResponseMessage>();
@@ -267,18 +288,34 @@ public sealed class HttpCachePeerTests : IDisposable
         return response;
     }
 
+    // The change's failure is recorded on the thread pool: wait for that state, bounded by real time.
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!condition() && !patience.IsCancellationRequested)
+        {
+            await Task.Delay(5, CancellationToken.None);
+        }
+
+        Assert.True(condition());
+    }
+
     private HttpCachePeer PeerAnswering(Func<HttpResponseMessage> answer) => PeerAnswering(Task.FromResult(answer()));
 
     private HttpCachePeer PeerAnswering(Task<HttpResponseMessage> answer) => PeerWith(new AnsweringHandler(answer));
 
-    private HttpCachePeer PeerWith(HttpMessageHandler handler) => new(
+    // No lease by default, so that a change the peer misses fails as soon as it is missed; the test of
+    // the wait for the lease gives one.
+    private HttpCachePeer PeerWith(HttpMessageHandler handler, TimeSpan lease = default) => new(
         "cache-1",
         new SingleClientFactory(handler),
         _health,
         PeerTimeout,
         new Dictionary<string, CacheGroupSettings> { ["demo"] = new() },
         _clock,
-        NullLogger.Instance);
+        NullLogger.Instance,
+        _missed,
+        lease);
 
     private sealed class AnsweringHandler(Task<HttpResponseMessage> answer) : HttpMessageHandler
     {

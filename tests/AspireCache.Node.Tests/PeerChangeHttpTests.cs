@@ -170,7 +170,9 @@ public sealed class PeerChangeHttpTests(LifetimeNodeFactory node) : IClassFixtur
             TimeSpan.FromSeconds(10),
             new Dictionary<string, CacheGroupSettings> { ["demo"] = new() },
             TimeProvider.System,
-            NullLogger.Instance);
+            NullLogger.Instance,
+            new MissedChanges(TimeProvider.System),
+            TimeSpan.Zero);
     }
 
     private sealed class ForwardingClientFactory(Uri node) : IHttpClientFactory

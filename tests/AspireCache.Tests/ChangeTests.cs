@@ -21,7 +21,7 @@ public class ChangeTests
         await WarmEverywhereAsync(cluster, key);
         source.Set(key, "new");
 
-        await cluster[cluster.NonOwnerOf(key)].RemoveAsync(key, TestToken);
+        await cluster[cluster.NonOwnerOf(key)].RemoveAsync(key);
 
         Assert.All(await ReadEverywhereAsync(cluster, key), value => Assert.Equal("new", value));
         Assert.Equal(1, source.LoadsOf(key, "new"));
@@ -36,7 +36,7 @@ public class ChangeTests
         source.Fail(key);
         await Assert.ThrowsAsync<CacheSourceException>(() => cluster[cluster.OwnerOf(key)].GetAsync(key, TestToken).AsTask());
 
-        await cluster[cluster.NonOwnerOf(key)].WriteAsync(key, Encoding.UTF8.GetBytes("written value"), cancellationToken: TestToken);
+        await cluster[cluster.NonOwnerOf(key)].WriteAsync(key, Encoding.UTF8.GetBytes("written value"));
 
         Assert.All(await ReadEverywhereAsync(cluster, key), value => Assert.Equal("written value", value));
         Assert.Equal(1, cluster[cluster.OwnerOf(key)].Stats.PeerWrites);
@@ -52,7 +52,7 @@ public class ChangeTests
         source.Set(key, "from source");
         CacheGroup owner = cluster[cluster.OwnerOf(key)];
 
-        await owner.WriteAsync(key, Encoding.UTF8.GetBytes("written"), TimeSpan.FromHours(1), TestToken);
+        await owner.WriteAsync(key, Encoding.UTF8.GetBytes("written"), TimeSpan.FromHours(1));
         CacheResult written = await owner.GetAsync(key, TestToken);
         clock.Advance(TimeSpan.FromMinutes(1));
         CacheResult afterExpiry = await owner.GetAsync(key, TestToken);
@@ -74,7 +74,7 @@ public class ChangeTests
             source.Set(key, "after clear");
         }
 
-        await cluster["cache-1"].ClearAsync(TestToken);
+        await cluster["cache-1"].ClearAsync();
 
         Assert.All(cluster.Nodes, node => Assert.Equal((0, 0), (cluster[node].Store.Count, cluster[node].HotStore!.Count)));
         foreach (string key in keys)
@@ -95,7 +95,7 @@ public class ChangeTests
         cluster.Down[silent] = true;
         source.Set(key, "new");
 
-        CacheInvalidationException refused = await Assert.ThrowsAsync<CacheInvalidationException>(() => cluster[taker].RemoveAsync(key, TestToken));
+        CacheInvalidationException refused = await Assert.ThrowsAsync<CacheInvalidationException>(() => cluster[taker].RemoveAsync(key));
 
         Assert.Equal([silent], refused.Members);
         Assert.Equal("new", Text(await cluster[taker].GetAsync(key, TestToken)));
@@ -115,7 +115,7 @@ public class ChangeTests
         await source.HeldLoadStarted;
 
         source.Set("k", "new");
-        await group.RemoveAsync("k", TestToken);
+        await group.RemoveAsync("k");
         Task<CacheResult> afterRemoval = group.GetAsync("k", TestToken).AsTask(); // Must not join the old flight.
         hold.SetResult();
 
@@ -135,7 +135,7 @@ public class ChangeTests
         Task<CacheResult> inFlight = group.GetAsync("k", TestToken).AsTask();
         await source.HeldLoadStarted;
 
-        await group.WriteAsync("k", Encoding.UTF8.GetBytes("written"), cancellationToken: TestToken);
+        await group.WriteAsync("k", Encoding.UTF8.GetBytes("written"));
         hold.SetResult();
         await inFlight;
 
@@ -154,7 +154,7 @@ public class ChangeTests
         await source.HeldLoadStarted;
 
         source.Set("k", "new");
-        await group.ClearAsync(TestToken);
+        await group.ClearAsync();
         hold.SetResult();
         await inFlight;
 
@@ -172,12 +172,12 @@ public class ChangeTests
         CacheGroup asker = cluster[cluster.NonOwnerOf(key)];
         await asker.GetAsync(key, TestToken); // One ask: the next fetch is admitted to the hot cache.
 
-        await cluster[cluster.OwnerOf(key)].RemoveAsync(key, TestToken);
+        await cluster[cluster.OwnerOf(key)].RemoveAsync(key);
         TaskCompletionSource hold = source.HoldNext();
         Task<CacheResult> inFlight = asker.GetAsync(key, TestToken).AsTask(); // Fetches; the owner loads "old".
         await source.HeldLoadStarted;
         source.Set(key, "new");
-        await asker.RemoveAsync(key, TestToken); // Reaches the asker while its fetch is under way.
+        await asker.RemoveAsync(key); // Reaches the asker while its fetch is under way.
         hold.SetResult();
 
         Assert.Equal("old", Text(await inFlight));
@@ -194,11 +194,89 @@ public class ChangeTests
         source.Set("k", "v");
         await group.GetAsync("k", TestToken);
 
-        await Assert.ThrowsAsync<InvalidCacheKeyException>(() => group.RemoveAsync(string.Empty, TestToken));
-        await Assert.ThrowsAsync<CacheValueTooLargeException>(() => group.WriteAsync("k", new byte[9], cancellationToken: TestToken));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => group.WriteAsync("k", new byte[1], TimeSpan.FromSeconds(-1), TestToken));
+        await Assert.ThrowsAsync<InvalidCacheKeyException>(() => group.RemoveAsync(string.Empty));
+        await Assert.ThrowsAsync<CacheValueTooLargeException>(() => group.WriteAsync("k", new byte[9]));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => group.WriteAsync("k", new byte[1], TimeSpan.FromSeconds(-1)));
 
         Assert.Equal((CacheSource.Hit, "v"), ((await group.GetAsync("k", TestToken)).Source, Text(await group.GetAsync("k", TestToken))));
+    }
+
+    [Fact]
+    public async Task AnOwnerThatMissesARemoval_IsWaitedFor_BeforeTheOthersDropTheirCopies()
+    {
+        var source = new Source();
+        using var cluster = new InProcessCluster(3, UniqueName(), source.LoadAsync);
+        const string key = "owner-missed";
+        string owner = cluster.OwnerOf(key);
+        string[] others = [.. cluster.Nodes.Where(node => node != owner)];
+        await WarmEverywhereAsync(cluster, key);
+        source.Set(key, "new");
+        var ownersLease = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        cluster.Refusing[owner] = ownersLease;
+
+        Task removal = cluster[others[0]].RemoveAsync(key);
+
+        // While the taker waits out the owner's lease, another member fetches the owner's old value.
+        Assert.Equal("initial", Text(await cluster[others[1]].GetAsync(key, TestToken)));
+        cluster[owner].ClearLocally(); // The owner pays what it owes at its status exchange.
+        ownersLease.SetResult();
+        CacheInvalidationException refused = await Assert.ThrowsAsync<CacheInvalidationException>(() => removal);
+
+        Assert.Equal([owner], refused.Members);
+        Assert.All(await ReadEverywhereAsync(cluster, key), value => Assert.Equal("new", value));
+    }
+
+    [Fact]
+    public async Task APeerOutOfTheRing_IsToldToo_AndItsSilenceDoesNotFailTheChange()
+    {
+        var source = new Source();
+        using var cluster = new InProcessCluster(3, UniqueName(), source.LoadAsync);
+        const string key = "out-of-ring";
+        string taker = cluster.OwnerOf(key);
+        string outside = cluster.NonOwnerOf(key);
+        await WarmEverywhereAsync(cluster, key);
+        source.Set(key, "new");
+        cluster.Pickers[taker].SetRingMembers(cluster.Nodes.Where(node => node != taker && node != outside));
+
+        await cluster[taker].RemoveAsync(key); // Told and acknowledged, though out of the taker's ring.
+        Assert.Equal("new", Text(await cluster[outside].GetAsync(key, TestToken)));
+
+        cluster.Down[outside] = true;
+        await cluster[taker].RemoveAsync(key); // Silent and out of the ring: not a failure of the change.
+        Assert.Equal(1, cluster[taker].Stats.Unacknowledged);
+    }
+
+    [Fact]
+    public async Task AWrite_DuringALoadThatEndsNotFound_IsKept()
+    {
+        var source = new VersionedSource { Failure = new CacheKeyNotFoundException() };
+        using var group = new CacheGroup(UniqueName(), source.LoadAsync, new CacheGroupOptions { NotFoundTtl = TimeSpan.FromMinutes(1) });
+        TaskCompletionSource hold = source.HoldNext();
+        Task<CacheResult> inFlight = group.GetAsync("k", TestToken).AsTask();
+        await source.HeldLoadStarted;
+
+        await group.WriteAsync("k", Encoding.UTF8.GetBytes("written"));
+        hold.SetResult();
+        await Assert.ThrowsAsync<CacheKeyNotFoundException>(() => inFlight); // It asked before the write.
+
+        Assert.Equal("written", Text(await group.GetAsync("k", TestToken)));
+    }
+
+    [Fact]
+    public async Task ARemoval_DuringAFailingLoad_LeavesNoRememberedFailure()
+    {
+        var source = new VersionedSource { Failure = new CacheSourceException("down", isTimeout: false) };
+        using var group = new CacheGroup(UniqueName(), source.LoadAsync, new CacheGroupOptions { FailureBackoff = TimeSpan.FromMinutes(1) });
+        TaskCompletionSource hold = source.HoldNext();
+        Task<CacheResult> inFlight = group.GetAsync("k", TestToken).AsTask();
+        await source.HeldLoadStarted;
+
+        await group.RemoveAsync("k");
+        hold.SetResult();
+        await Assert.ThrowsAsync<CacheSourceException>(() => inFlight);
+        source.Failure = null;
+
+        Assert.StartsWith("k#", Text(await group.GetAsync("k", TestToken)));
     }
 
     private static async Task WarmEverywhereAsync(InProcessCluster cluster, string key)

@@ -35,6 +35,12 @@ internal sealed class InProcessCluster : IDisposable
     /// <summary>Every loader call: which node loaded which key.</summary>
     public ConcurrentQueue<(string Node, string Key)> Loads { get; } = new();
 
+    /// <summary>
+    /// Peers that serve gets but refuse removals, writes and clears: each refusal waits for the gate
+    /// before it fails, as a real peer's client waits out the refusing member's lease.
+    /// </summary>
+    public ConcurrentDictionary<string, TaskCompletionSource> Refusing { get; } = new();
+
     /// <summary>Peers whose fetches, removals, writes and clears fail, as if the node were down.</summary>
     public ConcurrentDictionary<string, bool> Down { get; } = new();
 
@@ -74,23 +80,31 @@ internal sealed class InProcessCluster : IDisposable
 
         public async ValueTask RemoveAsync(string group, string key, CancellationToken cancellationToken)
         {
-            await Task.Yield();
-            ThrowIfDown();
+            await RefuseIfAskedAsync();
             cluster._groups[Name].RemoveLocally(key);
         }
 
         public async ValueTask WriteAsync(string group, string key, ReadOnlyMemory<byte> value, TimeSpan? timeToLive, CancellationToken cancellationToken)
         {
-            await Task.Yield();
-            ThrowIfDown();
+            await RefuseIfAskedAsync();
             cluster._groups[Name].WriteLocally(key, value, timeToLive);
         }
 
         public async ValueTask ClearAsync(string group, bool hotOnly, CancellationToken cancellationToken)
         {
+            await RefuseIfAskedAsync();
+            cluster._groups[Name].ClearLocally(hotOnly);
+        }
+
+        private async Task RefuseIfAskedAsync()
+        {
             await Task.Yield();
             ThrowIfDown();
-            cluster._groups[Name].ClearLocally(hotOnly);
+            if (cluster.Refusing.TryGetValue(Name, out TaskCompletionSource? gate))
+            {
+                await gate.Task;
+                throw new HttpRequestException($"{Name} refused the change");
+            }
         }
 
         private void ThrowIfDown()

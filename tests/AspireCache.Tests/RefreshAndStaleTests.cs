@@ -155,6 +155,62 @@ public class RefreshAndStaleTests
         Assert.Equal(2, cluster[cluster.OwnerOf(key)].Stats.StaleServes);
     }
 
+    [Fact]
+    public async Task WhileTheSourceIsDown_StaleServesThrowNoExceptionPerGet()
+    {
+        var clock = new FakeTimeProvider();
+        var source = new VersionedSource();
+        using var group = new CacheGroup(UniqueName(), source.LoadAsync, new CacheGroupOptions
+        {
+            TimeToLive = Ttl,
+            TimeToLiveJitter = 0,
+            StaleIfError = TimeSpan.FromMinutes(10),
+            FailureBackoff = TimeSpan.FromMinutes(1),
+            TimeProvider = clock,
+        });
+        await group.GetAsync("k", TestToken);
+        clock.Advance(Ttl);
+        source.Failure = new CacheSourceException("down", isTimeout: false);
+        Assert.True((await group.GetAsync("k", TestToken)).IsStale); // The one reload: it fails, and is remembered.
+
+        int thrown = 0;
+        EventHandler<System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs> count = (_, e) => Interlocked.Increment(ref thrown);
+        AppDomain.CurrentDomain.FirstChanceException += count;
+        try
+        {
+            for (int i = 0; i < 1000; i++)
+            {
+                Assert.True(group.GetAsync("k", TestToken) is { IsCompletedSuccessfully: true, Result.IsStale: true });
+            }
+        }
+        finally
+        {
+            AppDomain.CurrentDomain.FirstChanceException -= count;
+        }
+
+        Assert.Equal(0, thrown);
+        Assert.Equal(2, source.Calls);
+    }
+
+    [Fact]
+    public async Task AValueANonOwnerLoadedWhileItsOwnerWasDown_IsRefreshedByTheOwner()
+    {
+        var clock = new FakeTimeProvider();
+        using var cluster = new InProcessCluster(3, UniqueName(), options: new CacheGroupOptions { TimeToLive = Ttl, TimeToLiveJitter = 0, RefreshAhead = 0.2, TimeProvider = clock });
+        const string key = "fallback-refresh";
+        string owner = cluster.OwnerOf(key);
+        string asker = cluster.NonOwnerOf(key);
+        cluster.Down[owner] = true;
+        Assert.Equal(CacheSource.Load, (await cluster[asker].GetAsync(key, TestToken)).Source); // Loaded here, kept in its store.
+        cluster.Down.Clear();
+
+        clock.Advance(TimeSpan.FromSeconds(9));
+        Assert.Equal(CacheSource.Hit, (await cluster[asker].GetAsync(key, TestToken)).Source);
+        await WaitUntilAsync(() => cluster.Loads.Count == 2);
+
+        Assert.Equal([(asker, key), (owner, key)], cluster.Loads);
+    }
+
     private static string Text(ReadOnlyMemory<byte> value) => Encoding.UTF8.GetString(value.Span);
 
     private static string Text(CacheResult result) => Text(result.Value);

@@ -141,6 +141,8 @@ public class SourceAnswerTests
             return true;
         }
 
+        public IReadOnlyCollection<ICachePeer> Peers => [this];
+
         public IReadOnlyCollection<ICachePeer> RingPeers => [this];
 
         public ValueTask<CacheResult> GetAsync(string group, string key, CancellationToken cancellationToken) =>
