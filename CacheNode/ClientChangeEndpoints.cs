@@ -99,6 +99,8 @@ internal static class ClientChangeEndpoints
         }
         catch (CacheInvalidationException ex)
         {
+            // Worth retrying soon: the members named have cleared the group, or will before they serve.
+            context.Response.Headers.RetryAfter = "1";
             await Problems.WriteAsync(
                 context,
                 StatusCodes.Status503ServiceUnavailable,
