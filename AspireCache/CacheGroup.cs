@@ -97,6 +97,9 @@ public sealed partial class CacheGroup : IDisposable
 
     internal long LoadSlotsRejected => _loadRunner.Slots.Rejected;
 
+    /// <summary>Loads and peer fetches under way, background refreshes included; for tests that wait for them to land.</summary>
+    internal int FlightsUnderWay => _loads.InFlight + _peerFetches.InFlight;
+
     /// <summary>Entries evicted from the store since the group was created, across clears.</summary>
     internal long Evictions => Volatile.Read(ref _retiredEvictions) + _store.Evictions;
 

@@ -194,7 +194,8 @@ public sealed class FailureTests(FailureFixture cluster) : IClassFixture<Failure
             using JsonDocument problem = JsonDocument.Parse(await delete.Content.ReadAsStringAsync(Token));
             Assert.Equal("urn:aspirecache:problem:not-acknowledged", problem.RootElement.GetProperty("type").GetString());
             Assert.Equal(["cache-2"], problem.RootElement.GetProperty("members").EnumerateArray().Select(m => m.GetString()));
-            Assert.Contains("applied on every other member", problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+            Assert.Contains("every other member has it", problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+            Assert.Equal("1", delete.Headers.GetValues("Retry-After").Single());
 
             // The owner did remove it: the next get at the owner loads it again.
             using HttpResponseMessage after = await cluster.Nodes["cache-1"].GetAsync(CachePath(key), Token);

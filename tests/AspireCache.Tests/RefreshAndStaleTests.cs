@@ -61,6 +61,7 @@ public class RefreshAndStaleTests
         Assert.Equal(CacheSource.Hot, hot.Source);
         await WaitUntilAsync(() => Volatile.Read(ref loads) == 2);
         await WaitUntilAsync(() => cluster[cluster.OwnerOf(key)].Store.TryGet(key, out ReadOnlyMemory<byte> v) && Text(v) == $"{key}#2");
+        await WaitUntilAsync(() => asker.FlightsUnderWay == 0); // The asker's background fetch has landed too.
 
         clock.Advance(TimeSpan.FromSeconds(1)); // The first value's expiry: the owner serves the refreshed one.
         CacheResult afterExpiry = await asker.GetAsync(key, TestToken);
