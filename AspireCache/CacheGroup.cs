@@ -116,12 +116,22 @@ public sealed partial class CacheGroup : IDisposable
         long started = CacheMetrics.GetDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
         Interlocked.Increment(ref Stats.GetsCount);
 
-        Expired expired = default;
-        if (!TryServe(Store.Find(key), CacheSource.Hit, ref expired, out CacheResult result)
-            && (_hot is null || !TryServe(_hot.Store.Find(key), CacheSource.Hot, ref expired, out result))
-            && !TryServeStaleAtOnce(key, expired, out result))
+        // The common case first, inline: a stored value that does not expire.
+        CacheResult result;
+        LruEntry? stored = Store.Find(key);
+        if (stored is not null && stored.ExpiresAt == LruEntry.Never)
         {
-            return GetMissAsync(key, expired, started, cancellationToken);
+            result = new CacheResult(stored.Value, CacheSource.Hit);
+        }
+        else
+        {
+            Expired expired = default;
+            if (!TryServe(stored, CacheSource.Hit, ref expired, out result)
+                && (_hot is null || !TryServe(_hot.Store.Find(key), CacheSource.Hot, ref expired, out result))
+                && !TryServeStaleAtOnce(key, expired, out result))
+            {
+                return GetMissAsync(key, expired, started, cancellationToken);
+            }
         }
 
         CountOutcome(result.Source);
