@@ -109,10 +109,7 @@ public class ChangeTests
         var source = new Source();
         using var cluster = new InProcessCluster(1, UniqueName(), source.LoadAsync);
         CacheGroup group = cluster["cache-0"];
-        source.Set("k", "old");
-        TaskCompletionSource hold = source.HoldNext();
-        Task<CacheResult> inFlight = group.GetAsync("k", TestToken).AsTask();
-        await source.HeldLoadStarted;
+        (TaskCompletionSource hold, Task<CacheResult> inFlight) = await StartHeldLoadOfOldAsync(source, group);
 
         source.Set("k", "new");
         await group.RemoveAsync("k");
@@ -130,10 +127,7 @@ public class ChangeTests
         var source = new Source();
         using var cluster = new InProcessCluster(1, UniqueName(), source.LoadAsync);
         CacheGroup group = cluster["cache-0"];
-        source.Set("k", "old");
-        TaskCompletionSource hold = source.HoldNext();
-        Task<CacheResult> inFlight = group.GetAsync("k", TestToken).AsTask();
-        await source.HeldLoadStarted;
+        (TaskCompletionSource hold, Task<CacheResult> inFlight) = await StartHeldLoadOfOldAsync(source, group);
 
         await group.WriteAsync("k", Encoding.UTF8.GetBytes("written"));
         hold.SetResult();
@@ -148,10 +142,7 @@ public class ChangeTests
         var source = new Source();
         using var cluster = new InProcessCluster(1, UniqueName(), source.LoadAsync);
         CacheGroup group = cluster["cache-0"];
-        source.Set("k", "old");
-        TaskCompletionSource hold = source.HoldNext();
-        Task<CacheResult> inFlight = group.GetAsync("k", TestToken).AsTask();
-        await source.HeldLoadStarted;
+        (TaskCompletionSource hold, Task<CacheResult> inFlight) = await StartHeldLoadOfOldAsync(source, group);
 
         source.Set("k", "new");
         await group.ClearAsync();
@@ -277,6 +268,16 @@ public class ChangeTests
         source.Failure = null;
 
         Assert.StartsWith("k#", Text(await group.GetAsync("k", TestToken)));
+    }
+
+    // A get of "k", whose source value is "old", held open inside its load until the returned gate is set.
+    private static async Task<(TaskCompletionSource Hold, Task<CacheResult> InFlight)> StartHeldLoadOfOldAsync(Source source, CacheGroup group)
+    {
+        source.Set("k", "old");
+        TaskCompletionSource hold = source.HoldNext();
+        Task<CacheResult> inFlight = group.GetAsync("k", TestToken).AsTask();
+        await source.HeldLoadStarted;
+        return (hold, inFlight);
     }
 
     private static async Task WarmEverywhereAsync(InProcessCluster cluster, string key)
