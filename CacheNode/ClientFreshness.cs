@@ -12,13 +12,19 @@ namespace AspireCache.Node;
 /// </remarks>
 internal static class ClientFreshness
 {
+    // Header values for the first hour, made once each: every hit of a value with a lifetime sends two,
+    // and formatting them per response would be the only allocation of such a hit.
+    private const int CachedSeconds = 3600;
+    private static readonly string?[] AgeValues = new string?[CachedSeconds + 1];
+    private static readonly string?[] MaxAgeValues = new string?[CachedSeconds + 1];
+
     /// <summary>Sets the headers for a result that expires or is stale.</summary>
     public static void WriteHeaders(IHeaderDictionary headers, in CacheResult result)
     {
-        headers[HeaderNames.Age] = Seconds(result.Age);
+        headers[HeaderNames.Age] = Format(AgeValues, string.Empty, Seconds(result.Age));
         if (result.TimeToLive is TimeSpan ttl)
         {
-            headers[HeaderNames.CacheControl] = ttl == TimeSpan.Zero ? "no-store" : "max-age=" + Seconds(ttl);
+            headers[HeaderNames.CacheControl] = ttl == TimeSpan.Zero ? "no-store" : Format(MaxAgeValues, "max-age=", Seconds(ttl));
         }
 
         if (result.IsStale)
@@ -27,6 +33,11 @@ internal static class ClientFreshness
         }
     }
 
-    private static string Seconds(TimeSpan span) =>
-        Math.Max(0, span.Ticks / TimeSpan.TicksPerSecond).ToString(CultureInfo.InvariantCulture);
+    private static long Seconds(TimeSpan span) => Math.Max(0, span.Ticks / TimeSpan.TicksPerSecond);
+
+    // Two threads may format the same value at once; both strings are equal, and either may stay.
+    private static string Format(string?[] made, string prefix, long seconds) =>
+        seconds <= CachedSeconds
+            ? made[seconds] ??= prefix + seconds.ToString(CultureInfo.InvariantCulture)
+            : prefix + seconds.ToString(CultureInfo.InvariantCulture);
 }
