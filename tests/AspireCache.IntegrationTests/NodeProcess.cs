@@ -17,11 +17,12 @@ internal sealed class NodeProcess
         Assert.True(app.ResourceNotifications.TryGetCurrentState(resource, out ResourceEvent? state), $"{resource} has no state.");
         object? started = state.Snapshot.Properties.SingleOrDefault(p => p.Name == "executable.pid")?.Value;
         int root = Convert.ToInt32(started, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(root > 1 && root != Environment.ProcessId, $"{resource} has no process id of its own (executable.pid = {started ?? "none"}).");
 
         // The orchestrator may start a launcher whose child is the node, and both carry the node's
         // environment: all of them are paused, so that none answers for the node.
         string marker = $"Cache__NodeName={resource}";
-        int[] pids = [.. DescendantsOf(root).Prepend(root).Where(p => EnvironmentOf(p).Contains(marker, StringComparer.Ordinal))];
+        int[] pids = [.. DescendantsOf(root).Prepend(root).Where(p => p != Environment.ProcessId && EnvironmentOf(p).Contains(marker, StringComparer.Ordinal))];
         Assert.True(pids.Length > 0, $"No process of {resource} (started as {root}) has {marker} in its environment.");
         return new NodeProcess(pids);
     }
@@ -30,11 +31,20 @@ internal sealed class NodeProcess
 
     public void Resume() => Signal("CONT");
 
+    // kill's output is captured, never left on the test process's own output, which the test runner reads.
     private void Signal(string signal)
     {
-        using Process kill = Process.Start("kill", [$"-{signal}", .. _pids.Select(pid => pid.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        var start = new ProcessStartInfo("kill") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add($"-{signal}");
+        foreach (int pid in _pids)
+        {
+            start.ArgumentList.Add(pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        using Process kill = Process.Start(start)!;
+        string said = kill.StandardOutput.ReadToEnd() + kill.StandardError.ReadToEnd();
         kill.WaitForExit();
-        Assert.Equal(0, kill.ExitCode);
+        Assert.True(kill.ExitCode == 0, $"kill -{signal} {string.Join(' ', _pids)} failed: {said}");
     }
 
     private static IEnumerable<int> DescendantsOf(int root)
