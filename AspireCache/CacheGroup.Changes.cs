@@ -138,25 +138,15 @@ public sealed partial class CacheGroup
         }
     }
 
-    // The version is bumped before the stores are touched: a flight's check-and-store under a store's
-    // lock then either comes before the removal, which removes its value, or sees the new version.
     private void Remove(string key)
     {
-        _versions.Bump(key);
-        _loads.Forget(key);
-        _peerFetches.Forget(key);
+        Detach(key);
         Store.Remove(key);
-        _hot?.Store.Remove(key);
-        _loadRunner.Forget(key);
     }
 
     private void Write(string key, ReadOnlyMemory<byte> value, TimeSpan? timeToLive)
     {
-        _versions.Bump(key);
-        _loads.Forget(key);
-        _peerFetches.Forget(key);
-        _hot?.Store.Remove(key);
-        _loadRunner.Forget(key);
+        Detach(key);
         long now = _clock.Now;
         long expiresAt = _lifetimes.ExpiryOfWrite(timeToLive, now);
         if (expiresAt == ValueLifetimes.DoNotKeep)
@@ -167,6 +157,18 @@ public sealed partial class CacheGroup
         {
             Interlocked.Increment(ref Stats.UncacheableCount);
         }
+    }
+
+    // What a removal and a write share: the key's flights, hot copy and remembered answers go. The version
+    // is bumped before any store is touched: a flight's check-and-store under a store's lock then either
+    // comes before the change, which replaces or removes its value, or sees the new version.
+    private void Detach(string key)
+    {
+        _versions.Bump(key);
+        _loads.Forget(key);
+        _peerFetches.Forget(key);
+        _hot?.Store.Remove(key);
+        _loadRunner.Forget(key);
     }
 
     // O(1): the generation is bumped first, so that a flight which finds the new store also finds its

@@ -21,7 +21,6 @@ internal sealed class HotCache
     private readonly FrequencySketch _demand;
     private readonly long _capacityBytes;
     private volatile LruStore _store;
-    private long _retiredEvictions;
 
     public HotCache(long capacityBytes)
     {
@@ -35,9 +34,6 @@ internal sealed class HotCache
 
     public LruStore Store => _store;
 
-    /// <summary>Evictions since the group was created, over every store that a clear replaced.</summary>
-    public long Evictions => Volatile.Read(ref _retiredEvictions) + _store.Evictions;
-
     /// <summary>Counts one get of a key that another node owns.</summary>
     public void RecordDemand(string key) => _demand.Increment(key);
 
@@ -47,10 +43,5 @@ internal sealed class HotCache
         _demand.Estimate(key) >= AdmitAfter ? Store.Add(key, value, loadedAt, expiresAt, state, stillCurrent) : null;
 
     /// <summary>Drops every copy at once: a new empty store takes the old one's place, which the collector reclaims.</summary>
-    public void Clear()
-    {
-        LruStore retired = _store;
-        _store = new LruStore(_capacityBytes);
-        Interlocked.Add(ref _retiredEvictions, retired.Evictions);
-    }
+    public void Clear() => _store = new LruStore(_capacityBytes);
 }
