@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using AspireCache;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace DemoBackend;
@@ -9,15 +8,37 @@ namespace DemoBackend;
 public static class DataKey
 {
     /// <summary>
-    /// Reads the key from the raw path (see <see cref="CacheKeyPath"/>), so that an escaped '/' or '%' in a
-    /// key survives; whatever routing matched as the first segment (/data, /DATA, /d%61ta), the key is what follows it.
+    /// Reads the key from the raw path, where the cache sends it percent-encoded in one segment, so that an
+    /// escaped '/' or '%' in a key survives; whatever routing matched as the first segment (/data, /DATA,
+    /// /d%61ta), the key is what follows it. A malformed escape is no key.
     /// </summary>
     public static bool TryRead(HttpContext context, [NotNullWhen(true)] out string? key)
     {
         string rawPath = context.Features.Get<IHttpRequestFeature>()!.RawTarget.Split('?')[0];
         int keyStart = rawPath.IndexOf('/', 1);
         key = null;
-        return keyStart >= 0 && CacheKeyPath.TryDecode(rawPath.AsSpan(keyStart + 1), out key) && key.Length > 0;
+        if (keyStart < 0 || !HasWellFormedEscapes(rawPath.AsSpan(keyStart + 1)))
+        {
+            return false;
+        }
+
+        key = Uri.UnescapeDataString(rawPath[(keyStart + 1)..]);
+        return key.Length > 0;
+    }
+
+    private static bool HasWellFormedEscapes(ReadOnlySpan<char> segment)
+    {
+        for (int i = segment.IndexOf('%'); i >= 0; i = segment.IndexOf('%'))
+        {
+            if (i + 2 >= segment.Length || !char.IsAsciiHexDigit(segment[i + 1]) || !char.IsAsciiHexDigit(segment[i + 2]))
+            {
+                return false;
+            }
+
+            segment = segment[(i + 3)..];
+        }
+
+        return true;
     }
 
     /// <summary>The lifetime that a key starting with <c>ttl&lt;N&gt;-</c> (e.g. <c>ttl5-user</c>) asks for: N seconds.</summary>

@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+using AspireCache.AspNetCore;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers AspireCache in an application: its validated options, its HTTP clients and its groups.</summary>
+public static class AspireCacheServiceCollectionExtensions
+{
+    /// <summary>
+    /// Makes this application a cache node: options bound from the <c>Cache</c> section and validated at
+    /// start, the peer and source HTTP clients, peer health and probing. Map the endpoints with
+    /// <c>app.MapAspireCache()</c>.
+    /// </summary>
+    public static IServiceCollection AddAspireCache(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<CacheNodeOptions>()
+            .BindConfiguration(CacheNodeOptions.SectionName)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CacheNodeOptions>, CacheNodeOptionsValidator>();
+
+        // Neither client retries: a failed peer fetch is answered by loading locally, and a failed
+        // load must reach every waiting caller once, not be multiplied against a failing source.
+        // RemoveAllResilienceHandlers is marked experimental; it is the supported way to undo the
+        // handler that the service defaults add to every client.
+#pragma warning disable EXTEXP0001
+        // Nor do they log each request: the factory's logging handlers open a log scope per request
+        // (a cost on the peer path that profiling showed), and the node logs the failures that matter.
+        services.AddHttpClient(PeerProtocol.PeerClientName)
+            .RemoveAllResilienceHandlers()
+            .RemoveAllLoggers()
+            .ConfigureHttpClient((services, client) =>
+            {
+                client.Timeout = Timeout.InfiniteTimeSpan; // Each fetch has PeerTimeout, for headers and body alike.
+                client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", services.GetRequiredService<NodeSecrets>().Peer.HeaderValue);
+            });
+        services.AddHttpClient(PeerProber.ClientName)
+            .RemoveAllResilienceHandlers()
+            .ConfigureHttpClient((services, client) =>
+                client.Timeout = services.GetRequiredService<IOptions<CacheNodeOptions>>().Value.ProbeTimeout);
+        services.AddHttpClient(PeerProtocol.SourceClientName)
+            .RemoveAllResilienceHandlers()
+            .RemoveAllLoggers()
+            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan); // Each group's LoadTimeout applies.
+#pragma warning restore EXTEXP0001
+
+        // Kestrel's default 8 KiB request line would answer a long key with a bare 414; with room for
+        // keys far beyond any group's limit, the node itself rejects them with a 400 that says why.
+        services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestLineSize = 64 * 1024);
+
+        services.AddSingleton<LocalNode>();
+        services.AddSingleton<MissedChanges>();
+        services.AddHostedService<PeerProber>();
+        services.AddSingleton<PeerFaults>();
+        services.AddSingleton<SecretRefusalLog>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<NodeSecrets>();
+        services.AddProblemDetails();
+        return services;
+    }
+}

@@ -1,0 +1,150 @@
+using Microsoft.Extensions.ServiceDiscovery;
+
+namespace AspireCache.AspNetCore;
+
+/// <summary>
+/// The node's HTTP API: gets on <c>/cache</c> for clients and <c>/_peer</c> for other nodes, <c>/cluster</c>
+/// for people; removals, writes and clears in <see cref="ClientChangeEndpoints"/> and <see cref="PeerChangeEndpoints"/>.
+/// </summary>
+internal static class CacheEndpoints
+{
+    public static WebApplication MapCacheEndpoints(this WebApplication app)
+    {
+        // The catch-all also matches an empty key, which the handler rejects with a clear 400.
+        app.MapGet("/cache/{group}", context => ServeAsync(context, forPeer: false));
+        app.MapGet("/cache/{group}/{**key}", context => ServeAsync(context, forPeer: false));
+        app.MapGet("/_peer/{group}", context => ServeAsync(context, forPeer: true));
+        app.MapGet("/_peer/{group}/{**key}", context => ServeAsync(context, forPeer: true));
+        app.MapGet("/cluster", DescribeClusterAsync);
+        app.MapClientChangeEndpoints();
+        app.MapPeerChangeEndpoints();
+        return app;
+    }
+
+    private static async Task ServeAsync(HttpContext context, bool forPeer)
+    {
+        if (forPeer)
+        {
+            if (!await RequestGuards.AuthorizePeerAsync(context))
+            {
+                return;
+            }
+
+            TimeSpan injected = context.RequestServices.GetRequiredService<PeerFaults>().PeerDelay;
+            if (injected > TimeSpan.Zero)
+            {
+                await Task.Delay(injected, context.RequestAborted);
+            }
+        }
+
+        LocalNode node = context.RequestServices.GetRequiredService<LocalNode>();
+        (CacheGroup? group, string key) = await RequestTarget.ResolveAsync(context, node);
+        if (group is null)
+        {
+            return;
+        }
+
+        // A node that has not heard "nothing owed" from every peer within its lease may have missed a change.
+        node.Lease.EnsureValid();
+
+        CacheResult result;
+        try
+        {
+            ValueTask<CacheResult> get = forPeer ? group.GetLocallyAsync(key, context.RequestAborted) : group.GetAsync(key, context.RequestAborted);
+            if (forPeer && !get.IsCompleted)
+            {
+                // A load: the headers go out now, to show the asking node that this node is alive and
+                // working on the key however long the source takes; the outcome follows in the body.
+                await AnswerDeferredAsync(context, get.AsTask());
+                return;
+            }
+
+            result = await get;
+        }
+        catch (InvalidCacheKeyException ex)
+        {
+            await Problems.InvalidKeyAsync(context, ex.Message);
+            return;
+        }
+        catch (CacheKeyNotFoundException ex)
+        {
+            // The source's own answer: marked for an asking peer as the source's, as failures are.
+            context.Response.Headers[PeerProtocol.SourceErrorHeader] = "1";
+            await Problems.WriteAsync(context, StatusCodes.Status404NotFound, "No such key", ex.Message, Problems.NoSuchKeyType);
+            return;
+        }
+        catch (CacheSourceException ex)
+        {
+            // Marked so that an asking peer passes the failure on instead of loading the key again.
+            context.Response.Headers[PeerProtocol.SourceErrorHeader] = "1";
+            await Problems.WriteAsync(
+                context,
+                ex.IsTimeout ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway,
+                ex.IsTimeout ? "Data source timeout" : "Data source failure",
+                ex.Message);
+            return;
+        }
+
+        HttpResponse response = context.Response;
+        response.ContentType = "application/octet-stream";
+        response.ContentLength = result.Value.Length;
+        response.Headers[PeerProtocol.ResultHeader] = CacheSourceNames.NameOf(result.Source);
+        response.Headers[PeerProtocol.OwnerHeader] = node.Picker.OwnerOf(key);
+        if (result.TimeToLive is not null || result.IsStale)
+        {
+            if (forPeer)
+            {
+                PeerFreshness.WriteHeaders(response.Headers, result);
+            }
+            else
+            {
+                ClientFreshness.WriteHeaders(response.Headers, result);
+            }
+        }
+
+        await response.BodyWriter.WriteAsync(result.Value, context.RequestAborted);
+    }
+
+    private static async Task AnswerDeferredAsync(HttpContext context, Task<CacheResult> load)
+    {
+        HttpResponse response = context.Response;
+        response.ContentType = "application/octet-stream";
+        response.Headers[PeerProtocol.DeferredHeader] = "1";
+        await response.StartAsync(context.RequestAborted);
+        await response.BodyWriter.FlushAsync(context.RequestAborted);
+        await PeerAnswer.WriteAsync(response, load, context.RequestAborted);
+    }
+
+    // Each member with the address this node resolves for it, so that operators (and a test) can check
+    // that every name reaches the node of that name.
+    private static async Task<ClusterView> DescribeClusterAsync(LocalNode node, ServiceEndpointResolver resolver, CancellationToken cancellationToken)
+    {
+        IReadOnlyDictionary<string, MemberStatus> peers = node.Health.Snapshot();
+        var members = new List<MemberView>();
+        foreach (string member in peers.Keys.Append(node.Name).Order(StringComparer.Ordinal))
+        {
+            ServiceEndpointSource endpoints = await resolver.GetEndpointsAsync($"http://{member}", cancellationToken);
+            string[] addresses = [.. endpoints.Endpoints.Select(e => e.EndPoint is UriEndPoint uri ? uri.Uri.ToString() : e.EndPoint.ToString()!)];
+            MemberStatus? status = peers.GetValueOrDefault(member);
+            members.Add(new MemberView(
+                member,
+                addresses,
+                member == node.Name ? "self" : status!.State.ToString().ToLowerInvariant(),
+                status?.Since,
+                status?.LastError,
+                node.Picker.Ring.Members.Contains(member)));
+        }
+
+        return new ClusterView(
+            node.Name,
+            node.Picker.Ring.PointsPerMember,
+            members,
+            [.. node.Groups.Values.Select(g => new GroupView(g.Name, g.Store.Count, g.Store.Bytes, g.Store.CapacityBytes, g.HotStore?.Count ?? 0, g.HotStore?.Bytes ?? 0, g.HotStore?.CapacityBytes ?? 0))]);
+    }
+
+    internal sealed record ClusterView(string Name, int PointsPerMember, IReadOnlyList<MemberView> Members, GroupView[] Groups);
+
+    internal sealed record MemberView(string Name, string[] Addresses, string State, DateTimeOffset? Since, string? LastError, bool InRing);
+
+    internal sealed record GroupView(string Name, int Entries, long Bytes, long CapacityBytes, int HotEntries, long HotBytes, long HotCapacityBytes);
+}

@@ -1,0 +1,86 @@
+using Microsoft.Extensions.Options;
+
+namespace AspireCache.AspNetCore;
+
+/// <summary>Checks the node's settings at start-up and says what is missing in the configuration's own terms.</summary>
+internal sealed class CacheNodeOptionsValidator : IValidateOptions<CacheNodeOptions>
+{
+    public ValidateOptionsResult Validate(string? name, CacheNodeOptions options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.NodeName))
+        {
+            failures.Add("Cache:NodeName is required: the name this node has among the members (e.g. cache-0).");
+        }
+        else if (!options.Members.Contains(options.NodeName, StringComparer.Ordinal))
+        {
+            failures.Add($"Cache:Members must include this node's own name '{options.NodeName}'; it has [{string.Join(", ", options.Members)}].");
+        }
+
+        foreach (string member in options.Members)
+        {
+            if (Uri.CheckHostName(member) != UriHostNameType.Dns)
+            {
+                failures.Add($"Cache:Members has '{member}', which is not a service name (letters, digits, '-' and '.'): members are resolved as http://<name>.");
+            }
+        }
+
+        if (options.PeerSecret.Length < 16)
+        {
+            failures.Add("Cache:PeerSecret must be set to a shared random value of at least 16 characters (e.g. `openssl rand -hex 32`); peers authenticate with it.");
+        }
+
+        if (options.AdminSecret.Length > 0 && options.AdminSecret.Length < 16)
+        {
+            failures.Add("Cache:AdminSecret, when set, must be a random value of at least 16 characters (e.g. `openssl rand -hex 32`).");
+        }
+
+        if (options.AdminSecret.Length > 0 && string.Equals(options.AdminSecret, options.PeerSecret, StringComparison.Ordinal))
+        {
+            failures.Add("Cache:AdminSecret must differ from Cache:PeerSecret: clients that may write must not be able to act as nodes.");
+        }
+
+        foreach ((string setting, TimeSpan value) in new[] { ("PeerTimeout", options.PeerTimeout), ("ProbeInterval", options.ProbeInterval), ("ProbeTimeout", options.ProbeTimeout) })
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                failures.Add($"Cache:{setting} must be positive.");
+            }
+        }
+
+        if (options.FailuresToEject < 1 || options.SuccessesToRejoin < 1)
+        {
+            failures.Add("Cache:FailuresToEject and Cache:SuccessesToRejoin must be at least 1.");
+        }
+
+        if (options.Groups.Count == 0)
+        {
+            failures.Add("Cache:Groups must define at least one group (e.g. Cache:Groups:demo:SourceService=demobackend).");
+        }
+
+        foreach ((string group, CacheGroupSettings settings) in options.Groups)
+        {
+            string at = $"Cache:Groups:{group}";
+            if (string.IsNullOrWhiteSpace(settings.SourceService))
+            {
+                failures.Add($"{at}:SourceService is required: the service-discovery name of the data source.");
+            }
+
+            if (!settings.SourcePath.StartsWith('/') || !settings.SourcePath.Contains("{key}", StringComparison.Ordinal))
+            {
+                failures.Add($"{at}:SourcePath must start with '/' and contain '{{key}}'; it is '{settings.SourcePath}'.");
+            }
+
+            try
+            {
+                settings.ToGroupOptions().Validate();
+            }
+            catch (ArgumentOutOfRangeException ex)
+            {
+                failures.Add($"{at}:{ex.ParamName} is out of range: {ex.Message}");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,50 @@
+using System.Collections.Frozen;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Options;
+
+namespace AspireCache.AspNetCore;
+
+/// <summary>This process's node: its name, its ring of peers and the groups it serves.</summary>
+internal sealed class LocalNode : IDisposable
+{
+    public LocalNode(IOptions<CacheNodeOptions> options, IHttpClientFactory clients, ILoggerFactory loggers, IMeterFactory meters, TimeProvider time, MissedChanges missed)
+    {
+        CacheNodeOptions settings = options.Value;
+        Name = settings.NodeName;
+        Picker = new RingPeerPicker(Name);
+        string[] peers = [.. settings.Members.Distinct(StringComparer.Ordinal).Where(member => !string.Equals(member, Name, StringComparison.Ordinal))];
+        Health = new PeerHealth(Picker, peers, settings, meters, time, loggers.CreateLogger<PeerHealth>());
+        ILogger peerLogger = loggers.CreateLogger<HttpCachePeer>();
+        TimeSpan lease = MemoryLease.LeaseOf(settings);
+        Picker.SetPeers(peers.Select(peer => new HttpCachePeer(peer, clients, Health, settings.PeerTimeout, settings.Groups, time, peerLogger, missed, lease)));
+
+        Groups = settings.Groups.ToFrozenDictionary(
+            pair => pair.Key,
+            pair => new CacheGroup(
+                pair.Key,
+                new HttpSourceLoader(pair.Key, pair.Value, clients).LoadAsync,
+                pair.Value.ToGroupOptions(Name, time),
+                Picker),
+            StringComparer.Ordinal);
+        Lease = new MemoryLease(Health, () => Groups.Values, settings, time, loggers.CreateLogger<MemoryLease>());
+    }
+
+    public string Name { get; }
+
+    /// <summary>Whether this node may serve from memory: see <see cref="MemoryLease"/>.</summary>
+    public MemoryLease Lease { get; }
+
+    public RingPeerPicker Picker { get; }
+
+    public PeerHealth Health { get; }
+
+    public FrozenDictionary<string, CacheGroup> Groups { get; }
+
+    public void Dispose()
+    {
+        foreach (CacheGroup group in Groups.Values)
+        {
+            group.Dispose();
+        }
+    }
+}

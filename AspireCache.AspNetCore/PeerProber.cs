@@ -1,0 +1,98 @@
+using System.Net.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace AspireCache.AspNetCore;
+
+/// <summary>
+/// Asks every peer for its status on a fixed interval (<see cref="PeerStatusEndpoints"/>): whether it
+/// answers at all, which judges it even when no traffic goes to it, and which changes this node missed,
+/// which it clears before it renews its <see cref="MemoryLease"/>.
+/// </summary>
+internal sealed class PeerProber(
+    LocalNode node,
+    NodeSecrets secrets,
+    IHttpClientFactory clients,
+    IOptions<CacheNodeOptions> options,
+    TimeProvider time) : BackgroundService
+{
+    public const string ClientName = "aspirecache-probe";
+
+    // Any failure of a probe is a verdict on the peer, never a reason to stop probing.
+#pragma warning disable CA1031
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.ProbeInterval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            await Task.WhenAll(node.Health.PeerNames.Select(peer => ProbeAsync(peer, stoppingToken)));
+        }
+    }
+
+    private async Task ProbeAsync(string peer, CancellationToken stoppingToken)
+    {
+        long sentAt = time.GetTimestamp();
+        try
+        {
+            using HttpClient client = clients.CreateClient(ClientName);
+            Dictionary<string, long>? owed = await AskAsync(client, HttpMethod.Get, peer, PeerStatusEndpoints.StatusPath, null, stoppingToken);
+            if (owed is null)
+            {
+                return;
+            }
+
+            node.Health.ReportSuccess(peer, PeerSignal.Probe);
+            if (owed.Count > 0)
+            {
+                // Cleared before acknowledging: the peer stops naming them only once nothing old is left here.
+                foreach (string group in owed.Keys)
+                {
+                    if (node.Groups.TryGetValue(group, out CacheGroup? missed))
+                    {
+                        missed.ClearLocally();
+                    }
+                }
+
+                owed = await AskAsync(client, HttpMethod.Post, peer, PeerStatusEndpoints.AcknowledgePath, owed, stoppingToken);
+            }
+
+            if (owed is { Count: 0 })
+            {
+                node.Lease.Renew(peer, sentAt);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The node is stopping.
+        }
+        catch (TaskCanceledException)
+        {
+            node.Health.ReportFailure(peer, PeerSignal.Probe, $"probe timed out after {options.Value.ProbeTimeout.TotalMilliseconds:0} ms", timedOut: true);
+        }
+        catch (Exception ex)
+        {
+            node.Health.ReportFailure(peer, PeerSignal.Probe, $"probe failed: {ex.GetType().Name}: {ex.Message}", timedOut: false);
+        }
+    }
+
+    // The peer's answer: the groups this node still owes a clear; null (and the failure reported) when it did not answer 2xx.
+    private async Task<Dictionary<string, long>?> AskAsync(HttpClient client, HttpMethod method, string peer, string path, Dictionary<string, long>? cleared, CancellationToken stoppingToken)
+    {
+        using var request = new HttpRequestMessage(method, new Uri($"http://{peer}{path}"));
+        request.Headers.TryAddWithoutValidation("Authorization", secrets.Peer.HeaderValue);
+        request.Headers.TryAddWithoutValidation(PeerStatusEndpoints.MemberHeader, node.Name);
+        if (cleared is not null)
+        {
+            request.Content = JsonContent.Create(cleared);
+        }
+
+        using HttpResponseMessage response = await client.SendAsync(request, stoppingToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            node.Health.ReportFailure(peer, PeerSignal.Probe, $"probe answered {(int)response.StatusCode}", timedOut: false);
+            return null;
+        }
+
+        return await response.Content.ReadFromJsonAsync<Dictionary<string, long>>(stoppingToken) ?? [];
+    }
+#pragma warning restore CA1031
+}

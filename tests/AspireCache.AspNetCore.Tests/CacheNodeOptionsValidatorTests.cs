@@ -1,0 +1,82 @@
+using AspireCache.AspNetCore;
+
+namespace AspireCache.AspNetCore.Tests;
+
+/// <summary>Settings that must stop a node at start: lifetimes out of range, and secrets that open too much.</summary>
+public sealed class CacheNodeOptionsValidatorTests
+{
+    private const string PeerSecret = "peer-secret-0123456789abcdef";
+
+    [Fact]
+    public void ValidSettings_WithLifetimesAndAnAdminSecret_Pass()
+    {
+        CacheNodeOptions options = Options(group =>
+        {
+            group.TimeToLive = TimeSpan.FromMinutes(5);
+            group.TimeToLiveJitter = 0.2;
+            group.RefreshAhead = 0.1;
+            group.StaleIfError = TimeSpan.FromMinutes(1);
+        });
+        options.AdminSecret = "admin-secret-0123456789abcdef";
+
+        Assert.True(new CacheNodeOptionsValidator().Validate(null, options).Succeeded);
+    }
+
+    [Fact]
+    public void AnAdminSecretEqualToThePeerSecret_Fails()
+    {
+        CacheNodeOptions options = Options(_ => { });
+        options.AdminSecret = PeerSecret;
+
+        string failure = Assert.Single(new CacheNodeOptionsValidator().Validate(null, options).Failures!);
+        Assert.Contains("Cache:AdminSecret must differ from Cache:PeerSecret", failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("TimeToLive")]
+    [InlineData("TimeToLiveJitter")]
+    [InlineData("RefreshAhead")]
+    [InlineData("StaleIfError")]
+    public void ALifetimeSettingOutOfRange_FailsNamingIt(string setting)
+    {
+        CacheNodeOptions options = Options(group =>
+        {
+            switch (setting)
+            {
+                case "TimeToLive": group.TimeToLive = TimeSpan.FromSeconds(-1); break;
+                case "TimeToLiveJitter": group.TimeToLiveJitter = 0.6; break;
+                case "RefreshAhead": group.RefreshAhead = 1; break;
+                default: group.StaleIfError = TimeSpan.FromSeconds(-1); break;
+            }
+        });
+
+        string failure = Assert.Single(new CacheNodeOptionsValidator().Validate(null, options).Failures!);
+        Assert.StartsWith($"Cache:Groups:demo:{setting} is out of range", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheGroupOptions_CarryTheLifetimesAndTheClock()
+    {
+        var settings = new CacheGroupSettings { TimeToLive = TimeSpan.FromSeconds(30), TimeToLiveJitter = 0, RefreshAhead = 0.25, StaleIfError = TimeSpan.FromSeconds(9) };
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+
+        CacheGroupOptions options = settings.ToGroupOptions("cache-0", clock);
+
+        Assert.Equal((TimeSpan.FromSeconds(30), 0d, 0.25, TimeSpan.FromSeconds(9)), (options.TimeToLive, options.TimeToLiveJitter, options.RefreshAhead, options.StaleIfError));
+        Assert.Same(clock, options.TimeProvider);
+        Assert.Equal(CacheGroupOptions.DefaultTimeToLiveJitter, new CacheGroupSettings().TimeToLiveJitter);
+    }
+
+    private static CacheNodeOptions Options(Action<CacheGroupSettings> group)
+    {
+        var settings = new CacheGroupSettings { SourceService = "demobackend" };
+        group(settings);
+        return new CacheNodeOptions
+        {
+            NodeName = "cache-0",
+            Members = ["cache-0"],
+            PeerSecret = PeerSecret,
+            Groups = new(StringComparer.Ordinal) { ["demo"] = settings },
+        };
+    }
+}

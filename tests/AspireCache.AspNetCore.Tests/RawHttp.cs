@@ -1,0 +1,117 @@
+using System.Net.Sockets;
+using System.Text;
+
+namespace AspireCache.AspNetCore.Tests;
+
+/// <summary>The parts of an HTTP response that the tests check.</summary>
+internal sealed record WireResponse(int Status, string? ContentType, long BodyLength, bool SourceError);
+
+/// <summary>
+/// Sends a request exactly as written over a fresh loopback connection (<c>Connection: close</c>), for
+/// request lines and headers that HttpClient refuses to send.
+/// </summary>
+internal static class RawHttp
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    public static async Task<WireResponse> SendAsync(Uri server, byte[] request, CancellationToken testCancellation)
+    {
+        // A server that neither answers nor closes fails the case instead of hanging the test.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(testCancellation);
+        timeout.CancelAfter(Timeout);
+        CancellationToken cancellationToken = timeout.Token;
+        using var tcp = new TcpClient { NoDelay = true };
+        await tcp.ConnectAsync(server.Host, server.Port, cancellationToken);
+        NetworkStream stream = tcp.GetStream();
+        try
+        {
+            await stream.WriteAsync(request, cancellationToken);
+        }
+        catch (IOException)
+        {
+            // Kestrel may answer and close before it has read everything (e.g. an oversized header);
+            // the answer is still readable.
+        }
+
+        using var response = new MemoryStream();
+        byte[] buffer = new byte[16 * 1024];
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                response.Write(buffer, 0, read);
+            }
+        }
+        catch (IOException) when (response.Length > 0)
+        {
+            // A reset after the answer (unread request bytes on the server side) loses nothing we need.
+        }
+
+        return Parse(response.ToArray());
+    }
+
+    /// <summary>A request with the given start line, headers and body, followed by <c>Connection: close</c>.</summary>
+    public static byte[] Build(string method, byte[] target, IEnumerable<string> headers, byte[]? body = null)
+    {
+        using var request = new MemoryStream();
+        Write(request, $"{method} ");
+        request.Write(target);
+        Write(request, " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+        foreach (string header in headers)
+        {
+            Write(request, header);
+            Write(request, "\r\n");
+        }
+
+        if (body is not null)
+        {
+            Write(request, $"Content-Length: {body.Length}\r\n");
+        }
+
+        Write(request, "\r\n");
+        if (body is not null)
+        {
+            request.Write(body);
+        }
+
+        return request.ToArray();
+    }
+
+    private static void Write(MemoryStream stream, string text) => stream.Write(Encoding.Latin1.GetBytes(text));
+
+    private static WireResponse Parse(byte[] bytes)
+    {
+        string text = Encoding.Latin1.GetString(bytes);
+        int headerEnd = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        if (!text.StartsWith("HTTP/1.1 ", StringComparison.Ordinal) || headerEnd < 0)
+        {
+            throw new InvalidDataException($"No HTTP response ({bytes.Length} bytes received).");
+        }
+
+        string[] lines = text[..headerEnd].Split("\r\n");
+        int status = int.Parse(lines[0].AsSpan(9, 3), System.Globalization.CultureInfo.InvariantCulture);
+        string? contentType = null;
+        bool sourceError = false;
+        foreach (string line in lines.Skip(1))
+        {
+            int colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon < 0)
+            {
+                continue;
+            }
+
+            string name = line[..colon];
+            if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
+            {
+                contentType = line[(colon + 1)..].Trim();
+            }
+            else if (name.Equals("X-Cache-Source-Error", StringComparison.OrdinalIgnoreCase))
+            {
+                sourceError = true;
+            }
+        }
+
+        return new WireResponse(status, contentType, bytes.Length - headerEnd - 4, sourceError);
+    }
+}
