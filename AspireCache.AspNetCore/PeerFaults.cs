@@ -24,7 +24,7 @@ internal sealed class PeerFaults
 
     public static void Map(WebApplication app)
     {
-        if (!app.Configuration.GetValue<bool>("Cache:Faults:Enabled"))
+        if (!app.Configuration.GetValue<bool>($"{CacheSettingNames.Section}:{CacheSettingNames.FaultsEnabled}"))
         {
             return;
         }
