@@ -31,6 +31,21 @@ internal static class CacheSettingNames
         public const string StaleIfError = "StaleIfError";
     }
 
+    /// <summary>
+    /// Keys a cache client reads (the client library and the hosting library link this file): the
+    /// members come from the connection string <c>ConnectionStrings:{name}</c>, the rest from
+    /// <c>AspireCache:Client</c>, overridden per connection by <c>AspireCache:Client:{name}</c>.
+    /// </summary>
+    public static class Client
+    {
+        public const string Section = "AspireCache:Client";
+        public const string AdminSecret = "AdminSecret";
+
+        /// <summary>The environment variable that sets <c>AspireCache:Client:{connectionName}:{key}</c>.</summary>
+        public static string EnvironmentVariable(string connectionName, string key) =>
+            string.Join("__", Section.Replace(":", "__", StringComparison.Ordinal), connectionName, key);
+    }
+
     /// <summary>The environment variable that sets <c>Cache:{path}</c>, e.g. <c>Cache__Groups__demo__SourcePath</c>.</summary>
     public static string EnvironmentVariable(params string[] path) =>
         string.Join("__", [Section, .. path]).Replace(":", "__", StringComparison.Ordinal);
