@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace AspireCache.IntegrationTests;
@@ -63,37 +62,9 @@ public sealed class LoadBenchmarkSmokeTests
         }
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string results)
-    {
-        var start = new ProcessStartInfo("bash")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = RepositoryFiles.Root,
-        };
-        foreach (string argument in new[] { RepositoryFiles.PathOf("bench", "load", "run.sh"), "--smoke", "--out", results })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        Task<string> stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(RunTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // The script's servers are its descendants: ending the tree ends what it started and nothing else.
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"run.sh --smoke did not finish within {RunTimeout}.");
-        }
-
-        return (process.ExitCode, $"{await stdout}\n{await stderr}");
-    }
+    // The script's servers are its descendants: a timeout ends the tree, what it started and nothing else.
+    private static Task<(int ExitCode, string Output)> RunAsync(string results) =>
+        ExternalProcess.RunAsync("bash", [RepositoryFiles.PathOf("bench", "load", "run.sh"), "--smoke", "--out", results], RepositoryFiles.Root, RunTimeout);
 
     // The "Every system" table: | scenario | system | req/s (min–max) | ...
     private static Dictionary<(string, string), double> ReadRates(string[] lines)
