@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AspireCache.Client;
+
+/// <summary>What <c>AddCacheClient</c> registered, for adding what builds on the client.</summary>
+public sealed class CacheClientBuilder
+{
+    internal CacheClientBuilder(IServiceCollection services, string connectionName)
+    {
+        Services = services;
+        ConnectionName = connectionName;
+    }
+
+    /// <summary>The application's services.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>The connection's name: <c>ConnectionStrings:{name}</c> lists the members.</summary>
+    public string ConnectionName { get; }
+
+    /// <summary>
+    /// Registers an <see cref="IDistributedCache"/> over one group of the cluster (see
+    /// <see cref="CacheGroupDistributedCache"/> for what it cannot do), for code written against that
+    /// interface and for <c>HybridCache</c>, which uses it as its distributed tier.
+    /// </summary>
+    /// <param name="group">The group; best one without a data source, whose misses answer 404.</param>
+    public CacheClientBuilder AddDistributedCache(string group)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(group);
+        Services.AddSingleton<IDistributedCache>(services => new CacheGroupDistributedCache(
+            services.GetRequiredService<ICacheClient>(),
+            group,
+            services.GetService<TimeProvider>()));
+        return this;
+    }
+}

@@ -1,0 +1,47 @@
+namespace AspireCache.Client;
+
+/// <summary>
+/// The settings of a cache client: bound from <c>AspireCache:Client</c>, then <c>AspireCache:Client:{connectionName}</c>,
+/// with the members from <c>ConnectionStrings:{connectionName}</c>; validated when the application starts.
+/// </summary>
+public sealed class CacheClientSettings
+{
+    /// <summary>
+    /// The cluster's members, comma-separated. Each is a member name, resolved through service discovery
+    /// as <c>http://{name}</c> (the variable <c>services__{name}__http__0</c> under Aspire), or
+    /// <c>name=http://host:port</c>, an explicit address. The names must be the nodes' own member names:
+    /// keys' owners are computed from the names, not the addresses. Set from <c>ConnectionStrings:{connectionName}</c>.
+    /// </summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The cluster's admin secret, sent as <c>Authorization: Bearer</c> on writes, removals and clears only. Default none: those are then refused.</summary>
+    public string? AdminSecret { get; set; }
+
+    /// <summary>
+    /// How long a member has to start answering before the client asks its <c>/alive</c> whether it is
+    /// there at all. Default 1 s: a hit takes milliseconds, and a stopped node behind a proxy shows up as
+    /// silence, not as a refused connection.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long that liveness check may take; a member that answers it with anything is alive. Default 500 ms, as the nodes' own probes.</summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// How long a request may take in all once its member has shown it is alive: a get that makes the
+    /// owner load from a slow source legitimately takes up to the group's LoadTimeout (10 s by default),
+    /// and a write waits for every member's acknowledgement. Default 15 s; keep it above the groups' LoadTimeout,
+    /// so that the node's own 504 arrives first.
+    /// </summary>
+    public TimeSpan LoadTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How long a member that did not answer is avoided: its keys go to the member that owns them in a ring
+    /// without it, as the nodes do once they find it down. Default 10 s: after that one request finds out
+    /// whether it is back.
+    /// </summary>
+    public TimeSpan AvoidFailedMemberFor { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Virtual points per member on the ring; must equal the nodes' (<see cref="ConsistentHashRing.DefaultPointsPerMember"/>) or owners disagree.</summary>
+    public int PointsPerMember { get; set; } = ConsistentHashRing.DefaultPointsPerMember;
+}

@@ -1,0 +1,119 @@
+using System.Net.Http.Json;
+using AspireCache.Client;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace AspireCache.IntegrationTests;
+
+/// <summary>
+/// The owner-routing client against a real cluster, built from the nodes' addresses as an application
+/// outside Aspire would be: requests land on each key's owner, and a stopped owner costs no failed get.
+/// </summary>
+/// <remarks>The cluster is this class's own (a class fixture), so stopping a node here disturbs no other class; it is restarted before the test ends.</remarks>
+public sealed class CacheClientTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Gets_GoStraightToEachKeysOwner_AndTheirRepeatsAreHitsThere_NeverPeerFetches()
+    {
+        await WaitForWholeRingsAsync();
+        using IHost host = ClientHost();
+        ICacheClient client = host.Services.GetRequiredService<ICacheClient>();
+        var ring = new ConsistentHashRing();
+        ring.Add(ClusterFixture.NodeNames);
+
+        for (int i = 0; i < 30; i++)
+        {
+            string key = $"client-{Guid.NewGuid():N}-{i}";
+            CacheGetResult first = await client.GetAsync("demo", key, Token);
+            CacheGetResult repeat = await client.GetAsync("demo", key, Token);
+
+            Assert.Equal(ring.GetOwner(key), first.Member);
+            Assert.Equal(first.Member, first.Owner);
+            Assert.Equal(CacheSource.Load, first.Source);
+            Assert.Equal(first.Member, repeat.Member);
+            Assert.Equal(CacheSource.Hit, repeat.Source);
+            Assert.Equal(first.Value, repeat.Value);
+            Assert.False(first.Retried || repeat.Retried);
+        }
+    }
+
+    [Fact]
+    public async Task WithTheOwnerStopped_EveryGetStillSucceeds_OnAnotherMember()
+    {
+        await WaitForWholeRingsAsync();
+        using IHost host = ClientHost();
+        ICacheClient client = host.Services.GetRequiredService<ICacheClient>();
+        string[] keys =
+        [
+            .. Enumerable.Range(0, 6).Select(i => ClusterFixture.KeyOwnedBy("cache-2", $"stopped-{i}")),
+            .. Enumerable.Range(0, 6).Select(i => ClusterFixture.KeyOwnedBy(ClusterFixture.NodeNames[i % 2], $"running-{i}")),
+        ];
+
+        ExecuteCommandResult stopped = await cluster.App.ResourceCommands.ExecuteCommandAsync("cache-2", KnownResourceCommands.StopCommand, Token);
+        try
+        {
+            await cluster.App.ResourceNotifications
+                .WaitForResourceAsync("cache-2", [KnownResourceStates.Finished, KnownResourceStates.Exited], Token)
+                .WaitAsync(TimeSpan.FromSeconds(30), Token);
+
+            var results = new List<CacheGetResult>();
+            foreach (string key in keys)
+            {
+                results.Add(await client.GetAsync("demo", key, Token));
+            }
+
+            Assert.All(results, r => Assert.NotEqual("cache-2", r.Member));
+            Assert.All(results, r => Assert.NotEmpty(r.Value));
+
+            // The client knew nothing of the stop: the first key of cache-2 found out, and retried.
+            Assert.True(results[0].Retried, stopped.Message);
+        }
+        finally
+        {
+            ExecuteCommandResult started = await cluster.App.ResourceCommands.ExecuteCommandAsync("cache-2", KnownResourceCommands.StartCommand, Token);
+            Assert.True(started.Success, started.Message);
+            await cluster.WaitHealthyAsync("cache-2", TimeSpan.FromMinutes(1), Token);
+            await WaitForWholeRingsAsync();
+        }
+    }
+
+    /// <summary>An application with <c>AddCacheClient("cache")</c>, its members given with the nodes' addresses.</summary>
+    private IHost ClientHost()
+    {
+        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:cache"] = string.Join(",", ClusterFixture.NodeNames.Select(n => $"{n}={cluster.Nodes[n].BaseAddress!.GetLeftPart(UriPartial.Authority)}")),
+            ["AspireCache:Client:cache:AdminSecret"] = ClusterFixture.AdminSecret,
+        });
+        builder.AddCacheClient("cache");
+        return builder.Build();
+    }
+
+    private async Task WaitForWholeRingsAsync()
+    {
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        bound.CancelAfter(TimeSpan.FromSeconds(60));
+        foreach (HttpClient node in cluster.Nodes.Values)
+        {
+            while (true)
+            {
+                ClusterView? view = await node.GetFromJsonAsync<ClusterView>("/cluster", bound.Token);
+                if (view!.Members.Length == ClusterFixture.NodeNames.Length && view.Members.All(m => m.InRing))
+                {
+                    break;
+                }
+
+                // Polling a state (every ring whole), not waiting out a time.
+                await Task.Delay(100, bound.Token);
+            }
+        }
+    }
+
+    private sealed record ClusterView(MemberView[] Members);
+
+    private sealed record MemberView(string Name, bool InRing);
+}
