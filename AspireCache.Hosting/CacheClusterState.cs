@@ -1,4 +1,5 @@
 using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Aspire.Hosting;
 
@@ -14,9 +15,10 @@ internal static class CacheClusterState
         cluster.OnInitializeResource(async (resource, initialize, cancellationToken) =>
         {
             await initialize.Notifications.PublishUpdateAsync(resource, snapshot => snapshot with { State = KnownResourceStates.Starting }).ConfigureAwait(false);
+            // Health alone, not WaitForResourceHealthyAsync, which also waits for the node's ready-event handlers.
             foreach (ProjectResource node in resource.Nodes)
             {
-                await initialize.Notifications.WaitForResourceHealthyAsync(node.Name, WaitBehavior.WaitOnResourceUnavailable, cancellationToken).ConfigureAwait(false);
+                await initialize.Notifications.WaitForResourceAsync(node.Name, e => e.Snapshot.HealthStatus == HealthStatus.Healthy, cancellationToken).ConfigureAwait(false);
             }
 
             await initialize.Notifications.PublishUpdateAsync(resource, snapshot => snapshot with
