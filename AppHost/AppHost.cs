@@ -1,5 +1,7 @@
 // The AspireCache topology: a slow data source and a ring of cache nodes in front of it.
 // Start it with `dotnet run --project AppHost`; `-- NodeCount=5` changes the number of nodes.
+using System.Globalization;
+
 IDistributedApplicationBuilder builder = DistributedApplication.CreateBuilder(args);
 
 int nodeCount = int.TryParse(builder.Configuration["NodeCount"], out int configured) ? configured : 3;
@@ -13,25 +15,33 @@ if (builder.Configuration["Demo:SlowDelay"] is { Length: > 0 } slowDelay)
     backend.WithEnvironment("DemoBackend__SlowDelay", slowDelay);
 }
 
-TimeSpan? loadTimeout = TimeSpan.TryParse(builder.Configuration["Demo:LoadTimeout"], System.Globalization.CultureInfo.InvariantCulture, out TimeSpan timeout)
-    ? timeout
-    : null;
-
 // Values never expire unless Demo:TimeToLive is set (with Demo:RefreshAhead and Demo:StaleIfError, off by default).
-GroupLifetimes? lifetimes = TimeSpan.TryParse(builder.Configuration["Demo:TimeToLive"], System.Globalization.CultureInfo.InvariantCulture, out TimeSpan timeToLive)
-    ? new GroupLifetimes(
-        timeToLive,
-        double.TryParse(builder.Configuration["Demo:RefreshAhead"], System.Globalization.CultureInfo.InvariantCulture, out double refreshAhead) ? refreshAhead : 0,
-        TimeSpan.TryParse(builder.Configuration["Demo:StaleIfError"], System.Globalization.CultureInfo.InvariantCulture, out TimeSpan staleIfError) ? staleIfError : TimeSpan.Zero)
-    : null;
+TimeSpan? timeToLive = TimeSpanSetting("Demo:TimeToLive");
 
-CacheCluster cluster = builder.AddCacheCluster("cache", nodes: nodeCount)
-    .WithGroup("demo", backend, "/data/{key}", loadTimeout: loadTimeout, lifetimes: lifetimes);
+IResourceBuilder<CacheClusterResource> cache = builder.AddCacheCluster("cache", nodes: nodeCount)
+    .WithGroup(
+        "demo",
+        source: backend,
+        path: "/data/{key}",
+        loadTimeout: TimeSpanSetting("Demo:LoadTimeout"),
+        timeToLive: timeToLive,
+        refreshAhead: timeToLive is null ? null : RefreshAheadSetting(),
+        staleIfError: timeToLive is null ? null : TimeSpanSetting("Demo:StaleIfError"));
+
+// Fault injection, for failure tests only: never on unless the AppHost is told so.
+if (string.Equals(builder.Configuration["Faults:Enabled"], "true", StringComparison.OrdinalIgnoreCase))
+{
+    cache.WithFaultInjection();
+}
 
 // Metrics history: Prometheus scrapes every node and the backend; Grafana shows grafana/dashboards.
 // Containers where a runtime answers, else Prometheus from PATH (see ObservabilityExtensions).
-builder.AddMetricsStack(
-    new ScrapeJob("aspirecache", cluster.Nodes),
-    new ScrapeJob("demobackend", [backend]));
+builder.AddMetricsStack(cache, new ScrapeJob("demobackend", [backend]));
 
 builder.Build().Run();
+
+TimeSpan? TimeSpanSetting(string key) =>
+    TimeSpan.TryParse(builder.Configuration[key], CultureInfo.InvariantCulture, out TimeSpan value) ? value : null;
+
+double? RefreshAheadSetting() =>
+    double.TryParse(builder.Configuration["Demo:RefreshAhead"], CultureInfo.InvariantCulture, out double share) ? share : null;

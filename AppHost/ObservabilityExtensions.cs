@@ -13,22 +13,31 @@ public static class ObservabilityExtensions
     /// <summary>Grafana's container image, pinned.</summary>
     public const string GrafanaImage = "grafana/grafana:12.1.1";
 
+    /// <summary>The Prometheus job of the cache nodes, which the dashboards of <c>grafana/</c> select.</summary>
+    public const string CacheJobName = "aspirecache";
+
     /// <summary>
-    /// Adds Prometheus scraping <paramref name="jobs"/> on their allocated addresses, and Grafana with the
-    /// dashboards of <c>grafana/</c>. Where a container runtime answers, both run as containers (the usual
-    /// Aspire way). Where none does, Prometheus runs as the <c>prometheus</c> executable found on PATH
-    /// (Debian's package) and Grafana is left out. <c>Observability:Mode</c> picks one of <c>auto</c>
-    /// (the default), <c>containers</c>, <c>executable</c> or <c>off</c>. Whatever is left out is said in
-    /// one log line at start.
+    /// Adds Prometheus scraping every node of <paramref name="cluster"/> (job <see cref="CacheJobName"/>) and
+    /// <paramref name="otherJobs"/> on their allocated addresses, and Grafana with the dashboards of
+    /// <c>grafana/</c>. Where a container runtime answers, both run as containers (the usual Aspire way).
+    /// Where none does, Prometheus runs as the <c>prometheus</c> executable found on PATH (Debian's package)
+    /// and Grafana is left out. <c>Observability:Mode</c> picks one of <c>auto</c> (the default),
+    /// <c>containers</c>, <c>executable</c> or <c>off</c>. Whatever is left out is said in one log line at start.
     /// </summary>
+    /// <param name="builder">The application builder.</param>
+    /// <param name="cluster">The cache cluster whose nodes are scraped.</param>
+    /// <param name="otherJobs">More services to scrape, e.g. the data source.</param>
+    /// <returns>The resources added; null for each that was left out.</returns>
     /// <example>
     /// <code>
-    /// builder.AddMetricsStack(new ScrapeJob("aspirecache", cluster.Nodes), new ScrapeJob("demobackend", [backend]));
+    /// builder.AddMetricsStack(cache, new ScrapeJob("demobackend", [backend]));
     /// </code>
     /// </example>
-    public static void AddMetricsStack(this IDistributedApplicationBuilder builder, params ScrapeJob[] jobs)
+    public static MetricsStack AddMetricsStack(this IDistributedApplicationBuilder builder, IResourceBuilder<CacheClusterResource> cluster, params ScrapeJob[] otherJobs)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(cluster);
+        ArgumentNullException.ThrowIfNull(otherJobs);
         string mode = builder.Configuration["Observability:Mode"] ?? "auto";
         if (mode is not ("auto" or "containers" or "executable" or "off"))
         {
@@ -38,22 +47,25 @@ public static class ObservabilityExtensions
         if (mode == "off")
         {
             LogAtStart(builder, LogLevel.Information, "Prometheus and Grafana are off (Observability:Mode=off).");
-            return;
+            return new MetricsStack(null, null);
         }
 
+        ScrapeJob[] jobs = [new ScrapeJob(CacheJobName, [.. cluster.Resource.Nodes.Select(builder.CreateResourceBuilder)]), .. otherJobs];
         TimeSpan scrapeInterval = ScrapeInterval(builder);
         string why = "Observability:Mode=executable";
 
         // "containers" trusts the operator (Aspire reports a missing runtime itself); "auto" asks first.
         if (mode == "containers" || (mode == "auto" && ContainerRuntimeProbe.FindRunning(builder.Configuration, out why) is not null))
         {
-            builder.AddGrafanaContainer(builder.AddPrometheusContainer(jobs, scrapeInterval));
-            return;
+            IResourceBuilder<ContainerResource> prometheusContainer = builder.AddPrometheusContainer(jobs, scrapeInterval);
+            return new MetricsStack(prometheusContainer, builder.AddGrafanaContainer(prometheusContainer));
         }
 
-        LogAtStart(builder, builder.AddPrometheusExecutable(jobs, scrapeInterval) is null
+        IResourceBuilder<ExecutableResource>? prometheus = builder.AddPrometheusExecutable(jobs, scrapeInterval);
+        LogAtStart(builder, prometheus is null
             ? ("Prometheus is not on PATH, so metrics are not kept (install it: apt-get install prometheus). Grafana is left out too: it runs only as a container, and no container runtime answered.", LogLevel.Warning)
             : ($"Grafana is left out: it runs only as a container, and no container runtime answered ({why}). Prometheus runs from PATH.", LogLevel.Information));
+        return new MetricsStack(prometheus, null);
     }
 
     private static IResourceBuilder<ContainerResource> AddPrometheusContainer(this IDistributedApplicationBuilder builder, ScrapeJob[] jobs, TimeSpan scrapeInterval)
@@ -80,11 +92,11 @@ public static class ObservabilityExtensions
         return prometheus;
     }
 
-    private static void AddGrafanaContainer(this IDistributedApplicationBuilder builder, IResourceBuilder<ContainerResource> prometheus)
+    private static IResourceBuilder<ContainerResource> AddGrafanaContainer(this IDistributedApplicationBuilder builder, IResourceBuilder<ContainerResource> prometheus)
     {
         string grafana = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "grafana"));
         string[] image = GrafanaImage.Split(':');
-        builder.AddContainer("grafana", image[0], image[1])
+        return builder.AddContainer("grafana", image[0], image[1])
             .WithHttpEndpoint(targetPort: 3000, name: "http")
             .WithUrlForEndpoint("http", url => url.DisplayText = "Grafana")
             .WithBindMount(Path.Combine(grafana, "provisioning"), "/etc/grafana/provisioning", isReadOnly: true)

@@ -51,6 +51,40 @@ public sealed class AppModelTests
     }
 
     [Fact]
+    public async Task TheNodes_AreChildrenOfTheCacheCluster_WhoseConnectionStringNamesThem()
+    {
+        await using IDistributedApplicationTestingBuilder builder =
+            await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["NodeCount=3"], Token);
+
+        CacheClusterResource cluster = Assert.Single(builder.Resources.OfType<CacheClusterResource>());
+        Assert.Equal("cache", cluster.Name);
+        Assert.Equal(["cache-0", "cache-1", "cache-2"], cluster.Nodes.Select(n => n.Name));
+        Assert.All(cluster.Nodes, node => Assert.Contains(
+            node.Annotations.OfType<ResourceRelationshipAnnotation>(), r => r.Type == "Parent" && r.Resource == cluster));
+        Assert.Equal("cache-0,cache-1,cache-2", await cluster.ConnectionStringExpression.GetValueAsync(Token));
+    }
+
+    [Theory]
+    [InlineData("Faults:Enabled=true", true)]
+    [InlineData("Faults:Enabled=false", false)]
+    public async Task FaultsEnabled_TurnsOnFaultInjection_OnEveryNode_AndOnlyThen(string argument, bool enabled)
+    {
+        await using IDistributedApplicationTestingBuilder builder =
+            await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["NodeCount=2", argument], Token);
+
+        foreach (ProjectResource node in builder.Resources.OfType<CacheClusterResource>().Single().Nodes)
+        {
+            var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Publish), node, [], Token);
+            foreach (EnvironmentCallbackAnnotation callback in node.Annotations.OfType<EnvironmentCallbackAnnotation>())
+            {
+                await callback.Callback(context);
+            }
+
+            Assert.Equal(enabled, context.EnvironmentVariables.TryGetValue("Cache__Faults__Enabled", out object? value) && value is "true");
+        }
+    }
+
+    [Fact]
     public async Task NoTwoNodes_ShareAFixedPort()
     {
         // The trap: instances of one project that keep its launch profile's port all get one proxied

@@ -47,6 +47,9 @@ public class ClusterFixture : IAsyncLifetime
             await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, WaitBehavior.StopOnResourceUnavailable, timeout.Token);
         }
 
+        // The cluster resource runs no process: it turns Running once every node has been healthy.
+        await _app.ResourceNotifications.WaitForResourceAsync("cache", KnownResourceStates.Running, timeout.Token);
+
         // Plain clients: no resilience handler may retry and hide what a test wants to see.
         foreach (string node in NodeNames)
         {
