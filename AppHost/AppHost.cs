@@ -34,6 +34,13 @@ if (string.Equals(builder.Configuration["Faults:Enabled"], "true", StringCompari
     cache.WithFaultInjection();
 }
 
+// A web API of the kind that uses a cache: it reads the demo group through the owner-routing client,
+// which sends each key straight to its owner (samples/DemoApi; its traces show the one hop).
+builder.AddProject<Projects.DemoApi>("demoapi")
+    .WithReference(cache)
+    .WaitFor(cache)
+    .WithHttpHealthCheck("/health");
+
 // Metrics history: Prometheus scrapes every node and the backend; Grafana shows grafana/dashboards.
 // Containers where a runtime answers, else Prometheus from PATH (see ObservabilityExtensions).
 builder.AddMetricsStack(cache, new ScrapeJob("demobackend", [backend]));

@@ -107,7 +107,6 @@ public class ClusterFixture : IAsyncLifetime
         return Nodes[node].SendAsync(request, cancellationToken);
     }
 
-    /// <summary>How often the backend served <paramref name="key"/>.</summary>
     /// <summary>Changes a key's value at the demo backend, as a database update would; the cache is not told.</summary>
     public async Task SetAtSourceAsync(string key, string value, CancellationToken cancellationToken)
     {
@@ -115,6 +114,7 @@ public class ClusterFixture : IAsyncLifetime
         Assert.Equal(System.Net.HttpStatusCode.NoContent, response.StatusCode);
     }
 
+    /// <summary>How often the backend served <paramref name="key"/>.</summary>
     public async Task<long> BackendCallsAsync(string key, CancellationToken cancellationToken)
     {
         BackendStats? stats = await Backend.GetFromJsonAsync<BackendStats>("/stats", cancellationToken);

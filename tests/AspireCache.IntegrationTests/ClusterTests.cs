@@ -17,6 +17,32 @@ public sealed class ClusterTests(ClusterFixture cluster) : IClassFixture<Cluster
     private static string CachePath(string key) => "/cache/demo/" + Uri.EscapeDataString(key);
 
     [Fact]
+    public async Task DemoApi_ReadsThroughTheOwnerRoutingClient_StraightFromEachKeysOwner()
+    {
+        await cluster.App.ResourceNotifications.WaitForResourceHealthyAsync("demoapi", WaitBehavior.StopOnResourceUnavailable, Token)
+            .WaitAsync(TimeSpan.FromMinutes(2), Token);
+        using var api = new HttpClient { BaseAddress = cluster.App.GetEndpoint("demoapi", "http"), Timeout = TimeSpan.FromSeconds(30) };
+
+        foreach (string owner in ClusterFixture.NodeNames)
+        {
+            string key = ClusterFixture.KeyOwnedBy(owner, "demoapi");
+            string path = "/items/" + Uri.EscapeDataString(key);
+
+            // The sample API's client asks the owner itself, which loads the key; never a node that would ask the owner.
+            using HttpResponseMessage first = await api.GetAsync(path, Token);
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+            Assert.Equal(owner, Assert.Single(first.Headers.GetValues("X-Cache-Member")));
+            Assert.Equal("load", Assert.Single(first.Headers.GetValues("X-Cache-Result")));
+            byte[] fromBackend = await cluster.Backend.GetByteArrayAsync("/data/" + Uri.EscapeDataString(key), Token);
+            Assert.Equal(fromBackend, await first.Content.ReadAsByteArrayAsync(Token));
+
+            using HttpResponseMessage repeat = await api.GetAsync(path, Token);
+            Assert.Equal(owner, Assert.Single(repeat.Headers.GetValues("X-Cache-Member")));
+            Assert.Equal("hit", Assert.Single(repeat.Headers.GetValues("X-Cache-Result")));
+        }
+    }
+
+    [Fact]
     public async Task EveryNode_ReturnsTheBackendsBytes_AndNamesTheSameOwner()
     {
         string key = FreshKey("same-bytes");
