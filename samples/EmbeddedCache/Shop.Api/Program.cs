@@ -10,7 +10,7 @@ WebApplication app = builder.Build();
 app.MapHealthChecks("/health");
 app.MapGet("/prices/{id}", async (string id, ICacheClient cache, HttpResponse response, CancellationToken cancellationToken) =>
 {
-    CacheClientResult price = await cache.GetAsync("prices", id, cancellationToken);
+    CacheGetResult price = await cache.GetAsync("prices", id, cancellationToken);
 
     // How the owner served it (hit or load), to show that the client went straight to the owner.
     response.Headers["X-Cache-Result"] = price.Source.ToString().ToLowerInvariant();
