@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+
 namespace AspireCache.AspNetCore;
 
 /// <summary>One group of a node: its limits and the HTTP source it loads from.</summary>
@@ -51,8 +53,11 @@ public sealed class CacheGroupSettings
     /// <summary>How long past its expiry a value may still be served, marked stale, when its reload fails; zero, the default, turns it off.</summary>
     public TimeSpan StaleIfError { get; set; }
 
-    /// <summary>The engine's options for this group on the node named <paramref name="nodeName"/>, timed by <paramref name="time"/> (the system's clock when null).</summary>
-    public CacheGroupOptions ToGroupOptions(string? nodeName = null, TimeProvider? time = null) => new()
+    /// <summary>
+    /// The engine's options for this group on the node named <paramref name="nodeName"/>, timed by
+    /// <paramref name="time"/> (the system's clock when null), publishing on the meters of <paramref name="meters"/>.
+    /// </summary>
+    internal CacheGroupOptions ToGroupOptions(string? nodeName = null, TimeProvider? time = null, IMeterFactory? meters = null) => new()
     {
         CapacityBytes = CapacityBytes,
         MaxKeyBytes = MaxKeyBytes,
@@ -69,5 +74,6 @@ public sealed class CacheGroupSettings
         RefreshAhead = RefreshAhead,
         StaleIfError = StaleIfError,
         TimeProvider = time ?? TimeProvider.System,
+        MeterFactory = meters,
     };
 }

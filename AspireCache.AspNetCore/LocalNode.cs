@@ -23,7 +23,7 @@ internal sealed class LocalNode : IDisposable
             pair => new CacheGroup(
                 pair.Key,
                 new HttpSourceLoader(pair.Key, pair.Value, clients).LoadAsync,
-                pair.Value.ToGroupOptions(Name, time),
+                pair.Value.ToGroupOptions(Name, time, meters),
                 Picker),
             StringComparer.Ordinal);
         Lease = new MemoryLease(Health, () => Groups.Values, settings, time, loggers.CreateLogger<MemoryLease>());
