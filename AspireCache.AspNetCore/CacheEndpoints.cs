@@ -8,7 +8,7 @@ namespace AspireCache.AspNetCore;
 /// </summary>
 internal static class CacheEndpoints
 {
-    public static WebApplication MapCacheEndpoints(this WebApplication app)
+    public static IEndpointRouteBuilder MapCacheEndpoints(this IEndpointRouteBuilder app)
     {
         // The catch-all also matches an empty key, which the handler rejects with a clear 400.
         app.MapGet("/cache/{group}", context => ServeAsync(context, forPeer: false));
