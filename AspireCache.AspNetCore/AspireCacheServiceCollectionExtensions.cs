@@ -12,11 +12,31 @@ public static class AspireCacheServiceCollectionExtensions
     /// <summary>
     /// Makes this application a cache node: options bound from the <c>Cache</c> section and validated at
     /// start, the peer and source HTTP clients, peer health and probing. Map the endpoints with
-    /// <c>app.MapAspireCache()</c>.
+    /// <c>app.MapAspireCache()</c>; add groups whose source is code with <c>AddGroup</c> on the result.
     /// </summary>
-    public static IServiceCollection AddAspireCache(this IServiceCollection services)
+    /// <remarks>
+    /// Members and HTTP sources are reached by service-discovery name (<c>http://cache-1</c>), so the
+    /// application's HTTP clients need service discovery, which the Aspire service defaults add to every
+    /// client; this method registers the resolver that <c>/cluster</c> uses. Calling it again adds nothing
+    /// but <paramref name="configure"/>.
+    /// </remarks>
+    /// <param name="services">The application's services.</param>
+    /// <param name="configure">Changes the options after they are bound from configuration; optional.</param>
+    /// <returns>A builder that adds groups whose source is given in code.</returns>
+    public static IAspireCacheBuilder AddAspireCache(this IServiceCollection services, Action<CacheNodeOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
+        var builder = new AspireCacheBuilder(services);
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        if (services.Any(service => service.ServiceType == typeof(LocalNode)))
+        {
+            return builder;
+        }
+
         services.AddOptions<CacheNodeOptions>()
             .BindConfiguration(CacheNodeOptions.SectionName)
             .ValidateOnStart();
@@ -59,6 +79,7 @@ public static class AspireCacheServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<NodeSecrets>();
         services.AddProblemDetails();
-        return services;
+        services.AddServiceDiscovery();
+        return builder;
     }
 }

@@ -8,7 +8,7 @@ namespace AspireCache.AspNetCore;
 /// </summary>
 internal static class CacheEndpoints
 {
-    public static WebApplication MapCacheEndpoints(this WebApplication app)
+    public static IEndpointRouteBuilder MapCacheEndpoints(this IEndpointRouteBuilder app)
     {
         // The catch-all also matches an empty key, which the handler rejects with a clear 400.
         app.MapGet("/cache/{group}", context => ServeAsync(context, forPeer: false));
@@ -50,7 +50,7 @@ internal static class CacheEndpoints
         CacheResult result;
         try
         {
-            ValueTask<CacheResult> get = forPeer ? group.GetLocallyAsync(key, context.RequestAborted) : group.GetAsync(key, context.RequestAborted);
+            ValueTask<CacheResult> get = forPeer ? group.ServePeerAsync(key, context.RequestAborted) : group.GetAsync(key, context.RequestAborted);
             if (forPeer && !get.IsCompleted)
             {
                 // A load: the headers go out now, to show the asking node that this node is alive and
@@ -139,12 +139,6 @@ internal static class CacheEndpoints
             node.Name,
             node.Picker.Ring.PointsPerMember,
             members,
-            [.. node.Groups.Values.Select(g => new GroupView(g.Name, g.Store.Count, g.Store.Bytes, g.Store.CapacityBytes, g.HotStore?.Count ?? 0, g.HotStore?.Bytes ?? 0, g.HotStore?.CapacityBytes ?? 0))]);
+            [.. node.Groups.Values.Select(GroupView.Of)]);
     }
-
-    internal sealed record ClusterView(string Name, int PointsPerMember, IReadOnlyList<MemberView> Members, GroupView[] Groups);
-
-    internal sealed record MemberView(string Name, string[] Addresses, string State, DateTimeOffset? Since, string? LastError, bool InRing);
-
-    internal sealed record GroupView(string Name, int Entries, long Bytes, long CapacityBytes, int HotEntries, long HotBytes, long HotCapacityBytes);
 }

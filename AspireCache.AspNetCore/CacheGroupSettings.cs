@@ -1,6 +1,8 @@
+using System.Diagnostics.Metrics;
+
 namespace AspireCache.AspNetCore;
 
-/// <summary>One group of a node: its limits and the HTTP source it loads from.</summary>
+/// <summary>One group of a node: its limits and the HTTP source it loads from (unless its source is given in code, or it has none).</summary>
 public sealed class CacheGroupSettings
 {
     /// <summary>The store's capacity in bytes. Default 64 MiB.</summary>
@@ -9,8 +11,17 @@ public sealed class CacheGroupSettings
     /// <summary>The longest key in UTF-8 bytes. Default 250.</summary>
     public int MaxKeyBytes { get; set; } = CacheGroupOptions.DefaultMaxKeyBytes;
 
-    /// <summary>The service that holds the data, by its service-discovery name (e.g. <c>demobackend</c>).</summary>
+    /// <summary>
+    /// The service that holds the data, by its service-discovery name (e.g. <c>demobackend</c>). Required
+    /// unless the group's source is given in code (<c>AddGroup</c>) or the group has none (<see cref="NoSource"/>).
+    /// </summary>
     public string SourceService { get; set; } = string.Empty;
+
+    /// <summary>
+    /// True for a group without a source: it holds only the values written to it, and a get of any other
+    /// key answers "no such key" (404). Default false.
+    /// </summary>
+    public bool NoSource { get; set; }
 
     /// <summary>The path of a key at the source; <c>{key}</c> is replaced by the percent-encoded key. Default <c>/data/{key}</c>.</summary>
     public string SourcePath { get; set; } = "/data/{key}";
@@ -51,8 +62,11 @@ public sealed class CacheGroupSettings
     /// <summary>How long past its expiry a value may still be served, marked stale, when its reload fails; zero, the default, turns it off.</summary>
     public TimeSpan StaleIfError { get; set; }
 
-    /// <summary>The engine's options for this group on the node named <paramref name="nodeName"/>, timed by <paramref name="time"/> (the system's clock when null).</summary>
-    public CacheGroupOptions ToGroupOptions(string? nodeName = null, TimeProvider? time = null) => new()
+    /// <summary>
+    /// The engine's options for this group on the node named <paramref name="nodeName"/>, timed by
+    /// <paramref name="time"/> (the system's clock when null), publishing on the meters of <paramref name="meters"/>.
+    /// </summary>
+    internal CacheGroupOptions ToGroupOptions(string? nodeName = null, TimeProvider? time = null, IMeterFactory? meters = null) => new()
     {
         CapacityBytes = CapacityBytes,
         MaxKeyBytes = MaxKeyBytes,
@@ -69,5 +83,6 @@ public sealed class CacheGroupSettings
         RefreshAhead = RefreshAhead,
         StaleIfError = StaleIfError,
         TimeProvider = time ?? TimeProvider.System,
+        MeterFactory = meters,
     };
 }

@@ -3,11 +3,27 @@ using Microsoft.Extensions.Options;
 namespace AspireCache.AspNetCore;
 
 /// <summary>Checks the node's settings at start-up and says what is missing in the configuration's own terms.</summary>
-internal sealed class CacheNodeOptionsValidator : IValidateOptions<CacheNodeOptions>
+internal sealed class CacheNodeOptionsValidator(IEnumerable<CacheGroupRegistration> codeGroups) : IValidateOptions<CacheNodeOptions>
 {
     public ValidateOptionsResult Validate(string? name, CacheNodeOptions options)
     {
+        var inCode = new HashSet<string>(StringComparer.Ordinal);
         var failures = new List<string>();
+        foreach (CacheGroupRegistration group in codeGroups)
+        {
+            if (!inCode.Add(group.Name))
+            {
+                failures.Add($"The group '{group.Name}' is added in code (AddGroup) twice: a group has one source.");
+            }
+        }
+
+        ValidateNode(options, failures);
+        ValidateGroups(options, inCode, failures);
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateNode(CacheNodeOptions options, List<string> failures)
+    {
         if (string.IsNullOrWhiteSpace(options.NodeName))
         {
             failures.Add("Cache:NodeName is required: the name this node has among the members (e.g. cache-0).");
@@ -53,20 +69,36 @@ internal sealed class CacheNodeOptionsValidator : IValidateOptions<CacheNodeOpti
             failures.Add("Cache:FailuresToEject and Cache:SuccessesToRejoin must be at least 1.");
         }
 
+    }
+
+    private static void ValidateGroups(CacheNodeOptions options, HashSet<string> inCode, List<string> failures)
+    {
         if (options.Groups.Count == 0)
         {
-            failures.Add("Cache:Groups must define at least one group (e.g. Cache:Groups:demo:SourceService=demobackend).");
+            failures.Add("Cache:Groups must define at least one group (e.g. Cache:Groups:demo:SourceService=demobackend), or add one in code (AddAspireCache().AddGroup(name, loader)).");
         }
 
         foreach ((string group, CacheGroupSettings settings) in options.Groups)
         {
             string at = $"Cache:Groups:{group}";
-            if (string.IsNullOrWhiteSpace(settings.SourceService))
+            bool hasService = !string.IsNullOrWhiteSpace(settings.SourceService);
+            if (inCode.Contains(group))
             {
-                failures.Add($"{at}:SourceService is required: the service-discovery name of the data source.");
+                if (hasService || settings.NoSource)
+                {
+                    failures.Add($"{at} names a source ({(hasService ? "SourceService" : "NoSource")}), but the group's source is added in code (AddGroup): a group has one source.");
+                }
+            }
+            else if (hasService && settings.NoSource)
+            {
+                failures.Add($"{at} has both SourceService and NoSource=true: a group has one source.");
+            }
+            else if (!hasService && !settings.NoSource)
+            {
+                failures.Add($"{at} has no source: set {at}:SourceService to the service-discovery name of the data source, add the group's loader in code (AddAspireCache().AddGroup(\"{group}\", loader)), or set {at}:NoSource=true for a group that holds only written values.");
             }
 
-            if (!settings.SourcePath.StartsWith('/') || !settings.SourcePath.Contains("{key}", StringComparison.Ordinal))
+            if (hasService && (!settings.SourcePath.StartsWith('/') || !settings.SourcePath.Contains("{key}", StringComparison.Ordinal)))
             {
                 failures.Add($"{at}:SourcePath must start with '/' and contain '{{key}}'; it is '{settings.SourcePath}'.");
             }
@@ -80,7 +112,5 @@ internal sealed class CacheNodeOptionsValidator : IValidateOptions<CacheNodeOpti
                 failures.Add($"{at}:{ex.ParamName} is out of range: {ex.Message}");
             }
         }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

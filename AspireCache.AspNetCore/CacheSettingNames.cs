@@ -24,6 +24,7 @@ internal static class CacheSettingNames
     {
         public const string SourceService = "SourceService";
         public const string SourcePath = "SourcePath";
+        public const string NoSource = "NoSource";
         public const string CapacityBytes = "CapacityBytes";
         public const string LoadTimeout = "LoadTimeout";
         public const string TimeToLive = "TimeToLive";

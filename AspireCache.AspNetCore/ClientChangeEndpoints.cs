@@ -11,7 +11,7 @@ namespace AspireCache.AspNetCore;
 /// </remarks>
 internal static class ClientChangeEndpoints
 {
-    public static WebApplication MapClientChangeEndpoints(this WebApplication app)
+    public static IEndpointRouteBuilder MapClientChangeEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPut("/cache/{group}", WriteAsync);
         app.MapPut("/cache/{group}/{**key}", WriteAsync);

@@ -7,7 +7,14 @@ namespace AspireCache.AspNetCore;
 /// <summary>This process's node: its name, its ring of peers and the groups it serves.</summary>
 internal sealed class LocalNode : IDisposable
 {
-    public LocalNode(IOptions<CacheNodeOptions> options, IHttpClientFactory clients, ILoggerFactory loggers, IMeterFactory meters, TimeProvider time, MissedChanges missed)
+    public LocalNode(
+        IOptions<CacheNodeOptions> options,
+        IEnumerable<CacheGroupRegistration> codeGroups,
+        IHttpClientFactory clients,
+        ILoggerFactory loggers,
+        IMeterFactory meters,
+        TimeProvider time,
+        MissedChanges missed)
     {
         CacheNodeOptions settings = options.Value;
         Name = settings.NodeName;
@@ -18,12 +25,13 @@ internal sealed class LocalNode : IDisposable
         TimeSpan lease = MemoryLease.LeaseOf(settings);
         Picker.SetPeers(peers.Select(peer => new HttpCachePeer(peer, clients, Health, settings.PeerTimeout, settings.Groups, time, peerLogger, missed, lease)));
 
+        Dictionary<string, CacheGroupSource> sources = codeGroups.ToDictionary(g => g.Name, g => g.Source, StringComparer.Ordinal);
         Groups = settings.Groups.ToFrozenDictionary(
             pair => pair.Key,
             pair => new CacheGroup(
                 pair.Key,
-                new HttpSourceLoader(pair.Key, pair.Value, clients).LoadAsync,
-                pair.Value.ToGroupOptions(Name, time),
+                LoaderOf(pair.Key, pair.Value, sources.GetValueOrDefault(pair.Key), clients),
+                pair.Value.ToGroupOptions(Name, time, meters),
                 Picker),
             StringComparer.Ordinal);
         Lease = new MemoryLease(Health, () => Groups.Values, settings, time, loggers.CreateLogger<MemoryLease>());
@@ -39,6 +47,12 @@ internal sealed class LocalNode : IDisposable
     public PeerHealth Health { get; }
 
     public FrozenDictionary<string, CacheGroup> Groups { get; }
+
+    // A source given in code comes first; the validator has made sure that configuration names none then.
+    private static CacheLoader LoaderOf(string group, CacheGroupSettings settings, CacheGroupSource? code, IHttpClientFactory clients) =>
+        code is not null ? code.Loader ?? new NoSourceLoader(group).LoadAsync
+        : settings.NoSource ? new NoSourceLoader(group).LoadAsync
+        : new HttpSourceLoader(group, settings, clients).LoadAsync;
 
     public void Dispose()
     {

@@ -1,7 +1,7 @@
 namespace AspireCache.AspNetCore;
 
 /// <summary>How this node sees a peer.</summary>
-public enum MemberState
+internal enum MemberState
 {
     /// <summary>Answering; in the ring.</summary>
     Up,

@@ -14,7 +14,7 @@ namespace AspireCache.AspNetCore;
 /// </remarks>
 internal static class PeerChangeEndpoints
 {
-    public static WebApplication MapPeerChangeEndpoints(this WebApplication app)
+    public static IEndpointRouteBuilder MapPeerChangeEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapDelete("/_peer/{group}", RemoveAsync);
         app.MapDelete("/_peer/{group}/{**key}", RemoveAsync);

@@ -22,9 +22,9 @@ internal sealed class PeerFaults
         set => _refuseChanges = value;
     }
 
-    public static void Map(WebApplication app)
+    public static void Map(IEndpointRouteBuilder app)
     {
-        if (!app.Configuration.GetValue<bool>($"{CacheSettingNames.Section}:{CacheSettingNames.FaultsEnabled}"))
+        if (!app.ServiceProvider.GetRequiredService<IConfiguration>().GetValue<bool>($"{CacheSettingNames.Section}:{CacheSettingNames.FaultsEnabled}"))
         {
             return;
         }

@@ -184,16 +184,3 @@ internal sealed partial class PeerHealth
         public long Timeouts { get; set; }
     }
 }
-
-/// <summary>Where a verdict on a peer comes from.</summary>
-internal enum PeerSignal
-{
-    /// <summary>A fetch through the peer API.</summary>
-    Fetch,
-
-    /// <summary>A probe of the peer's liveness endpoint.</summary>
-    Probe,
-}
-
-/// <summary>A member's state, since when, and the last error seen from it.</summary>
-internal sealed record MemberStatus(MemberState State, DateTimeOffset Since, string? LastError);

@@ -20,7 +20,7 @@ internal static class PeerStatusEndpoints
 
     public const string AcknowledgePath = "/_peer-admin/status/ack";
 
-    public static WebApplication MapPeerStatusEndpoints(this WebApplication app)
+    public static IEndpointRouteBuilder MapPeerStatusEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet(StatusPath, async context =>
         {

@@ -38,14 +38,3 @@ internal sealed class SharedSecret(string secret)
     public SecretCheck Check(HttpRequest request) =>
         Offered(request) is not byte[] offered ? SecretCheck.Missing : Matches(offered) ? SecretCheck.Accepted : SecretCheck.Wrong;
 }
-
-/// <summary>The outcome of checking a request's secret.</summary>
-internal enum SecretCheck
-{
-    Accepted,
-    Missing,
-    Wrong,
-
-    /// <summary>The peer secret offered to the client write API, which it does not open.</summary>
-    PeerSecretOnClientApi,
-}

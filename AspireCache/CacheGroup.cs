@@ -38,7 +38,7 @@ public sealed partial class CacheGroup : IDisposable
     /// <param name="name">The group's name, unique in the cluster; it tags the group's metrics.</param>
     /// <param name="loader">Loads a key that this node owns and does not hold.</param>
     /// <param name="options">Capacity, lifetimes, limits and timeouts; defaults when null.</param>
-    /// <param name="peers">Picks the owner of a key; <see cref="NoPeers"/> when null.</param>
+    /// <param name="peers">Picks the owner of a key; when null, this node owns every key.</param>
     public CacheGroup(string name, CacheLoader loader, CacheGroupOptions? options = null, IPeerPicker? peers = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -60,7 +60,8 @@ public sealed partial class CacheGroup : IDisposable
         _clock = new CacheClock(options.TimeProvider);
         _lifetimes = new ValueLifetimes(options);
         _loadRunner = new LoadRunner(this, loader, options);
-        CacheMetrics.Register(this);
+        Metrics = CacheMetrics.For(options.MeterFactory);
+        Metrics.Register(this);
     }
 
     /// <summary>The group's name.</summary>
@@ -81,17 +82,26 @@ public sealed partial class CacheGroup : IDisposable
     /// <summary>How long a load may take, waiting for a slot included.</summary>
     public TimeSpan LoadTimeout { get; }
 
-    /// <summary>The values this node owns and has loaded, or loaded because their owner failed; a clear replaces it with an empty one.</summary>
-    public LruStore Store => _store;
+    /// <summary>The store: the values this node owns and has loaded or been written, or loaded because their owner failed.</summary>
+    public CacheStoreStats StoreStats => new(_store.Count, _store.Bytes, _store.CapacityBytes);
 
-    /// <summary>Copies of in-demand values that other nodes own; null when the group's hot share is zero.</summary>
-    public LruStore? HotStore => _hot?.Store;
+    /// <summary>The hot cache: copies of in-demand values that other nodes own; all zero when the group's hot share is zero.</summary>
+    public CacheStoreStats HotStoreStats => _hot is null ? default : new(_hot.Store.Count, _hot.Store.Bytes, _hot.Store.CapacityBytes);
+
+    /// <summary>The store itself; a clear replaces it with an empty one.</summary>
+    internal LruStore Store => _store;
+
+    /// <summary>The hot cache's store; null when the group's hot share is zero.</summary>
+    internal LruStore? HotStore => _hot?.Store;
 
     /// <summary>Loads calling the source right now (at most the group's <see cref="CacheGroupOptions.MaxConcurrentLoads"/>).</summary>
     public int ActiveLoads => _loadRunner.Slots.Active;
 
     /// <summary>The group's running totals.</summary>
     public CacheGroupStats Stats { get; } = new();
+
+    /// <summary>The instruments that publish this group's statistics.</summary>
+    internal CacheMetrics Metrics { get; }
 
     internal long LoadSlotsQueued => _loadRunner.Slots.Queued;
 
@@ -113,7 +123,7 @@ public sealed partial class CacheGroup : IDisposable
     public ValueTask<CacheResult> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         ValidateKey(key);
-        long started = CacheMetrics.GetDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
+        long started = Metrics.GetDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
         Interlocked.Increment(ref Stats.GetsCount);
 
         // The common case first, inline: a stored value that does not expire.
@@ -146,10 +156,10 @@ public sealed partial class CacheGroup : IDisposable
     /// </summary>
     /// <inheritdoc cref="GetAsync" path="/param"/>
     /// <inheritdoc cref="GetAsync" path="/exception"/>
-    public ValueTask<CacheResult> GetLocallyAsync(string key, CancellationToken cancellationToken = default)
+    public ValueTask<CacheResult> ServePeerAsync(string key, CancellationToken cancellationToken = default)
     {
         ValidateKey(key);
-        Interlocked.Increment(ref Stats.PeerRequestsCount);
+        Interlocked.Increment(ref Stats.PeerServesCount);
 
         Expired expired = default;
         if (TryServe(Store.Find(key), CacheSource.Hit, ref expired, out CacheResult result) || TryServeStaleAtOnce(key, expired, out result))
@@ -165,7 +175,7 @@ public sealed partial class CacheGroup : IDisposable
     public void ValidateKey(string key) => CacheKeyRules.Validate(key, MaxKeyBytes, Name);
 
     /// <summary>Stops publishing the group's metrics.</summary>
-    public void Dispose() => CacheMetrics.Unregister(this);
+    public void Dispose() => Metrics.Unregister(this);
 
     // A found entry is served if it is fresh; one in the last part of its lifetime also starts a refresh,
     // and an expired one is kept aside, to be served stale if its reload fails.
@@ -504,7 +514,7 @@ public sealed partial class CacheGroup : IDisposable
     {
         if (started != 0)
         {
-            CacheMetrics.GetDuration.Record(
+            Metrics.GetDuration.Record(
                 Stopwatch.GetElapsedTime(started).TotalSeconds,
                 new KeyValuePair<string, object?>(CacheMetrics.GroupTag, Name),
                 new KeyValuePair<string, object?>(CacheMetrics.ResultTag, CacheSourceNames.NameOf(source)));

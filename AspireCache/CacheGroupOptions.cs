@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+
 namespace AspireCache;
 
 /// <summary>Settings of one <see cref="CacheGroup"/>.</summary>
@@ -9,7 +11,10 @@ public sealed class CacheGroupOptions
     /// <summary>The default longest key: 250 bytes of UTF-8, memcached's limit.</summary>
     public const int DefaultMaxKeyBytes = 250;
 
-    /// <summary>The most bytes the group's store may account for (see <see cref="LruStore.SizeOf"/>). Default 64 MiB.</summary>
+    /// <summary>
+    /// The most bytes the group's store and hot cache together may account for: each entry's key string
+    /// and value array as the runtime lays them out, and 88 bytes of overhead per entry. Default 64 MiB.
+    /// </summary>
     public long CapacityBytes { get; set; } = DefaultCapacityBytes;
 
     /// <summary>The longest key accepted, in UTF-8 bytes. Default 250.</summary>
@@ -109,6 +114,13 @@ public sealed class CacheGroupOptions
 
     /// <summary>The clock for lifetimes, the failure backoff, the not-found cache and the load timeout; the system's unless a test sets another.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// Where the group's instruments come from: a host passes its <see cref="IMeterFactory"/>, so that each
+    /// host publishes only its own groups. Null, the default, publishes on one process-wide meter named
+    /// <see cref="AspireCacheDiagnostics.MeterName"/>, where two groups of the same name would add up.
+    /// </summary>
+    public IMeterFactory? MeterFactory { get; set; }
 
     /// <summary>This node's member name, for the owner tag of spans; null leaves the tag off keys this node owns.</summary>
     public string? NodeName { get; set; }

@@ -16,7 +16,7 @@ public sealed class CacheGroupStats
     internal long PeerFetchesCount;
     internal long PeerErrorsCount;
     internal long PeerSourceErrorsCount;
-    internal long PeerRequestsCount;
+    internal long PeerServesCount;
     internal long HotHitsCount;
     internal long PeerNotFoundCount;
     internal long LoadsNotFoundCount;
@@ -61,8 +61,8 @@ public sealed class CacheGroupStats
     /// <summary>Fetches whose owner answered that the data source failed; passed on to the caller, not loaded again.</summary>
     public long PeerSourceErrors => Volatile.Read(ref PeerSourceErrorsCount);
 
-    /// <summary>Requests from peers served by this node (<see cref="CacheGroup.GetLocallyAsync"/>).</summary>
-    public long PeerRequests => Volatile.Read(ref PeerRequestsCount);
+    /// <summary>Requests from peers served by this node (<see cref="CacheGroup.ServePeerAsync"/>).</summary>
+    public long PeerServes => Volatile.Read(ref PeerServesCount);
 
     /// <summary>Client gets answered from the hot cache (a part of <see cref="Hits"/>).</summary>
     public long HotHits => Volatile.Read(ref HotHitsCount);

@@ -3,60 +3,96 @@ using System.Runtime.CompilerServices;
 
 namespace AspireCache;
 
-/// <summary>The engine's instruments on the <c>AspireCache</c> meter; the README lists each one.</summary>
+/// <summary>The engine's instruments on one <c>AspireCache</c> meter; the README lists each one.</summary>
 /// <remarks>
+/// <para>
+/// One set of instruments per <see cref="Meter"/>, observing only the groups created with that meter: a
+/// host's <see cref="IMeterFactory"/> gives each host its own meter, so two hosts in one process (or two
+/// groups of the same name in them) do not report each other's values. Groups created without a factory
+/// share one process-wide meter.
+/// </para>
+/// <para>
 /// Counters and gauges are observable: they read <see cref="CacheGroupStats"/> and the stores only when a
 /// listener collects, so the hot path pays for nothing but its increments. Only the durations are recorded
 /// as they happen, and only while somebody listens. Tags carry the group name and small fixed sets of
 /// values; never a key, whose cardinality is unbounded.
+/// </para>
 /// </remarks>
-internal static class CacheMetrics
+internal sealed class CacheMetrics
 {
     public const string GroupTag = "aspirecache.group";
     public const string ResultTag = "aspirecache.result";
     public const string OutcomeTag = "aspirecache.outcome";
     public const string OriginTag = "aspirecache.origin";
 
-    private static readonly Meter Meter = new(AspireCacheDiagnostics.MeterName);
-
-    // Live groups; weak, so that a group nobody disposed still leaves once it is collected.
-    private static readonly ConditionalWeakTable<CacheGroup, object?> Groups = [];
-
     // Sub-millisecond hits through ~100 ms loads to multi-second timeouts.
     private static readonly double[] DurationBuckets =
         [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-    public static readonly Histogram<double> GetDuration = Meter.CreateHistogram(
-        "aspirecache.get.duration",
-        unit: "s",
-        description: "Duration of client gets, by how they were served (hit, peer, load).",
-        tags: null,
-        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+    // The meter of groups created without a factory: a plain engine user's, as a process has one.
+    private static readonly Meter SharedMeter = new(AspireCacheDiagnostics.MeterName);
 
-    public static readonly Histogram<double> LoadDuration = Meter.CreateHistogram(
-        "aspirecache.load.duration",
-        unit: "s",
-        description: "Duration of calls to the loader (the data source), by outcome.",
-        tags: null,
-        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+    // Weak, so that a factory's meter and its instruments go when the factory does.
+    private static readonly ConditionalWeakTable<Meter, CacheMetrics> ByMeter = [];
+    private static readonly Lock CreationLock = new();
 
-    static CacheMetrics()
+    private readonly Meter _meter;
+
+    // Live groups; weak, so that a group nobody disposed still leaves once it is collected.
+    private readonly ConditionalWeakTable<CacheGroup, object?> _groups = [];
+
+    /// <summary>The instruments on the meter that <paramref name="meters"/> gives for AspireCache, or on the process-wide meter when it is null.</summary>
+    public static CacheMetrics For(IMeterFactory? meters)
     {
+        Meter meter = meters?.Create(new MeterOptions(AspireCacheDiagnostics.MeterName)) ?? SharedMeter;
+
+        // Locked so that instruments are created once per meter; taken once per group, never on a get.
+        lock (CreationLock)
+        {
+            if (!ByMeter.TryGetValue(meter, out CacheMetrics? metrics))
+            {
+                metrics = new CacheMetrics(meter);
+                ByMeter.Add(meter, metrics);
+            }
+
+            return metrics;
+        }
+    }
+
+    public Histogram<double> GetDuration { get; }
+
+    public Histogram<double> LoadDuration { get; }
+
+    private CacheMetrics(Meter meter)
+    {
+        _meter = meter;
+        GetDuration = meter.CreateHistogram(
+            "aspirecache.get.duration",
+            unit: "s",
+            description: "Duration of client gets, by how they were served (hit, peer, load).",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        LoadDuration = meter.CreateHistogram(
+            "aspirecache.load.duration",
+            unit: "s",
+            description: "Duration of calls to the loader (the data source), by outcome.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
         Counter("aspirecache.gets", "{get}", "Client gets.", s => s.Gets);
         Counter("aspirecache.hits", "{hit}", "Client gets answered from this node's memory: its store or its hot cache.", s => s.Hits);
         Counter("aspirecache.hot.hits", "{hit}", "Client gets answered from the hot cache (copies of other nodes' values); part of the hits.", s => s.HotHits);
         Counter("aspirecache.misses", "{miss}", "Client gets not answered from this node's memory: served by the owner peer or a load, or failed.", s => s.Misses);
         Counter("aspirecache.singleflight.collapses", "{request}", "Requests that joined a peer fetch or load already under way.", s => s.Collapses);
-        Counter("aspirecache.peer.requests", "{request}", "Requests from peers served by this node.", s => s.PeerRequests);
+        Counter("aspirecache.peer.serves", "{serve}", "Gets from peers that this node served (it owns the key, or was asked as if it did).", s => s.PeerServes);
         Counter("aspirecache.negative.hits", "{get}", "Gets answered 'no such key' from the not-found cache, without calling the source.", s => s.NegativeHits);
         Counter("aspirecache.values.too_large", "{value}", "Values refused because they were larger than the group's MaxValueBytes.", s => s.ValuesTooLarge);
         Counter("aspirecache.values.uncacheable", "{value}", "Loaded values served but not stored, because they were larger than the whole store.", s => s.Uncacheable);
-        Meter.CreateObservableCounter(
+        meter.CreateObservableCounter(
             "aspirecache.loads",
             () => ObserveTagged(OutcomeTag, ("success", s => s.Loads), ("error", s => s.LoadErrors), ("not_found", s => s.LoadsNotFound)),
             "{load}",
             "Calls of the loader (the data source), by outcome (success, error, not_found).");
-        Meter.CreateObservableCounter(
+        meter.CreateObservableCounter(
             "aspirecache.peer.fetches",
             () => ObserveTagged(OutcomeTag, ("success", s => s.PeerFetches), ("error", s => s.PeerErrors), ("source_error", s => s.PeerSourceErrors), ("not_found", s => s.PeerNotFound)),
             "{fetch}",
@@ -65,55 +101,55 @@ internal static class CacheMetrics
         Counter("aspirecache.refreshes", "{refresh}", "Background reloads started by a hit in the last part of a value's lifetime (RefreshAhead).", s => s.Refreshes);
         Counter("aspirecache.stale.serves", "{get}", "Gets and peer requests answered with an expired value because its reload failed (StaleIfError).", s => s.StaleServes);
         Counter("aspirecache.invalidations.unacknowledged", "{member}", "Members that did not acknowledge a removal, write or clear that this node passed on.", s => s.Unacknowledged);
-        Meter.CreateObservableCounter(
+        meter.CreateObservableCounter(
             "aspirecache.removes",
             () => ObserveTagged(OriginTag, ("client", s => s.Removes), ("peer", s => s.PeerRemoves)),
             "{remove}",
             "Key removals, by origin (client: taken by this node and passed to the ring, peer: passed to this node).");
-        Meter.CreateObservableCounter(
+        meter.CreateObservableCounter(
             "aspirecache.writes",
             () => ObserveTagged(OriginTag, ("client", s => s.Writes), ("peer", s => s.PeerWrites)),
             "{write}",
             "Writes of values into the cache, by origin (client: taken by this node, peer: stored by this node as the owner).");
-        Meter.CreateObservableCounter(
+        meter.CreateObservableCounter(
             "aspirecache.clears",
             () => ObserveTagged(OriginTag, ("client", s => s.Clears), ("peer", s => s.PeerClears)),
             "{clear}",
             "Clears of the group, by origin (client: taken by this node and passed to the ring, peer: of this node's part, asked by a peer or the node itself).");
-        Meter.CreateObservableCounter(
+        meter.CreateObservableCounter(
             "aspirecache.loads.queued", () => Observe(g => g.LoadSlotsQueued), "{load}", "Loads that waited for a slot because the group's MaxConcurrentLoads were running.");
-        Meter.CreateObservableCounter(
+        meter.CreateObservableCounter(
             "aspirecache.loads.rejected", () => Observe(g => g.LoadSlotsRejected), "{load}", "Loads whose LoadTimeout passed while they waited for a slot; they failed as timeouts.");
-        Meter.CreateObservableUpDownCounter(
+        meter.CreateObservableUpDownCounter(
             "aspirecache.loads.active", () => Observe(g => g.ActiveLoads), "{load}", "Loads calling the source right now.");
 
-        Meter.CreateObservableCounter(
+        meter.CreateObservableCounter(
             "aspirecache.evictions", () => Observe(g => g.Evictions), "{entry}", "Entries evicted from the store to make room.");
-        Meter.CreateObservableUpDownCounter(
+        meter.CreateObservableUpDownCounter(
             "aspirecache.entry.count", () => Observe(g => g.Store.Count), "{entry}", "Entries in the store.");
-        Meter.CreateObservableUpDownCounter(
+        meter.CreateObservableUpDownCounter(
             "aspirecache.store.size", () => Observe(g => g.Store.Bytes), "By", "Bytes the store's entries account for.");
-        Meter.CreateObservableUpDownCounter(
+        meter.CreateObservableUpDownCounter(
             "aspirecache.store.capacity", () => Observe(g => g.Store.CapacityBytes), "By", "The store's capacity (the group's capacity less its hot share).");
-        Meter.CreateObservableUpDownCounter(
+        meter.CreateObservableUpDownCounter(
             "aspirecache.hot.entry.count", () => Observe(g => g.HotStore?.Count ?? 0), "{entry}", "Entries in the hot cache.");
-        Meter.CreateObservableUpDownCounter(
+        meter.CreateObservableUpDownCounter(
             "aspirecache.hot.store.size", () => Observe(g => g.HotStore?.Bytes ?? 0), "By", "Bytes the hot cache's entries account for.");
-        Meter.CreateObservableUpDownCounter(
+        meter.CreateObservableUpDownCounter(
             "aspirecache.hot.store.capacity", () => Observe(g => g.HotStore?.CapacityBytes ?? 0), "By", "The hot cache's capacity (the group's hot share).");
     }
 
-    public static void Register(CacheGroup group) => Groups.AddOrUpdate(group, null);
+    public void Register(CacheGroup group) => _groups.AddOrUpdate(group, null);
 
-    public static void Unregister(CacheGroup group) => Groups.Remove(group);
+    public void Unregister(CacheGroup group) => _groups.Remove(group);
 
-    private static void Counter(string name, string unit, string description, Func<CacheGroupStats, long> read) =>
-        Meter.CreateObservableCounter(name, () => Observe(g => read(g.Stats)), unit, description);
+    private void Counter(string name, string unit, string description, Func<CacheGroupStats, long> read) =>
+        _meter.CreateObservableCounter(name, () => Observe(g => read(g.Stats)), unit, description);
 
-    private static List<Measurement<long>> Observe(Func<CacheGroup, long> read)
+    private List<Measurement<long>> Observe(Func<CacheGroup, long> read)
     {
         var measurements = new List<Measurement<long>>();
-        foreach ((CacheGroup group, _) in Groups)
+        foreach ((CacheGroup group, _) in _groups)
         {
             measurements.Add(new Measurement<long>(read(group), new KeyValuePair<string, object?>(GroupTag, group.Name)));
         }
@@ -121,10 +157,10 @@ internal static class CacheMetrics
         return measurements;
     }
 
-    private static List<Measurement<long>> ObserveTagged(string tag, params (string Value, Func<CacheGroupStats, long> Read)[] values)
+    private List<Measurement<long>> ObserveTagged(string tag, params (string Value, Func<CacheGroupStats, long> Read)[] values)
     {
         var measurements = new List<Measurement<long>>();
-        foreach ((CacheGroup group, _) in Groups)
+        foreach ((CacheGroup group, _) in _groups)
         {
             var groupTag = new KeyValuePair<string, object?>(GroupTag, group.Name);
             foreach ((string value, Func<CacheGroupStats, long> read) in values)

@@ -7,7 +7,7 @@ public interface ICachePeer
     /// <summary>The peer's member name on the ring.</summary>
     string Name { get; }
 
-    /// <summary>Gets a key of a group from the peer, which serves it from its store or its own loader (<see cref="CacheGroup.GetLocallyAsync"/>).</summary>
+    /// <summary>Gets a key of a group from the peer, which serves it from its store or its own loader (<see cref="CacheGroup.ServePeerAsync"/>).</summary>
     /// <returns>The owner's value with its remaining lifetime, age and staleness; the caller sets the source.</returns>
     /// <exception cref="CacheKeyNotFoundException">The owner's source has no such key.</exception>
     /// <exception cref="CacheSourceException">The owner's source failed.</exception>

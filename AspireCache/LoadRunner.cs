@@ -153,9 +153,9 @@ internal sealed class LoadRunner
 
     private void Record(long started, string outcome)
     {
-        if (CacheMetrics.LoadDuration.Enabled)
+        if (_group.Metrics.LoadDuration.Enabled)
         {
-            CacheMetrics.LoadDuration.Record(
+            _group.Metrics.LoadDuration.Record(
                 Stopwatch.GetElapsedTime(started).TotalSeconds,
                 new KeyValuePair<string, object?>(CacheMetrics.GroupTag, _group.Name),
                 new KeyValuePair<string, object?>(CacheMetrics.OutcomeTag, outcome));

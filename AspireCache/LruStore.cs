@@ -20,7 +20,7 @@ namespace AspireCache;
 /// </para>
 /// </remarks>
 [DebuggerDisplay("Count = {Count}, Bytes = {Bytes}/{CapacityBytes}")]
-public sealed class LruStore
+internal sealed class LruStore
 {
     /// <summary>
     /// Bytes accounted for each entry on top of its key string and value array objects: the entry object

@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace AspireCache;
 
 /// <summary>The picker of a node that stands alone: it owns every key.</summary>
-public sealed class NoPeers : IPeerPicker
+internal sealed class NoPeers : IPeerPicker
 {
     /// <summary>The one instance.</summary>
     public static NoPeers Instance { get; } = new();

@@ -10,7 +10,7 @@ namespace AspireCache;
 /// waiting with <see cref="Task.WaitAsync(CancellationToken)"/>.
 /// </remarks>
 [DebuggerDisplay("InFlight = {InFlight}")]
-public sealed class SingleFlight<TKey, TValue>
+internal sealed class SingleFlight<TKey, TValue>
     where TKey : notnull
 {
     private readonly Dictionary<TKey, Flight> _flights;

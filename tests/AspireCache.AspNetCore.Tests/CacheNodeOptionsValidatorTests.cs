@@ -19,7 +19,7 @@ public sealed class CacheNodeOptionsValidatorTests
         });
         options.AdminSecret = "admin-secret-0123456789abcdef";
 
-        Assert.True(new CacheNodeOptionsValidator().Validate(null, options).Succeeded);
+        Assert.True(new CacheNodeOptionsValidator([]).Validate(null, options).Succeeded);
     }
 
     [Fact]
@@ -28,7 +28,7 @@ public sealed class CacheNodeOptionsValidatorTests
         CacheNodeOptions options = Options(_ => { });
         options.AdminSecret = PeerSecret;
 
-        string failure = Assert.Single(new CacheNodeOptionsValidator().Validate(null, options).Failures!);
+        string failure = Assert.Single(new CacheNodeOptionsValidator([]).Validate(null, options).Failures!);
         Assert.Contains("Cache:AdminSecret must differ from Cache:PeerSecret", failure, StringComparison.Ordinal);
     }
 
@@ -50,8 +50,44 @@ public sealed class CacheNodeOptionsValidatorTests
             }
         });
 
-        string failure = Assert.Single(new CacheNodeOptionsValidator().Validate(null, options).Failures!);
+        string failure = Assert.Single(new CacheNodeOptionsValidator([]).Validate(null, options).Failures!);
         Assert.StartsWith($"Cache:Groups:demo:{setting} is out of range", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AGroupWithASourceInCodeAndInConfiguration_Fails()
+    {
+        CacheNodeOptions options = Options(_ => { });
+
+        string failure = Assert.Single(new CacheNodeOptionsValidator([new("demo", CacheGroupSource.None)]).Validate(null, options).Failures!);
+        Assert.StartsWith("Cache:Groups:demo names a source (SourceService), but the group's source is added in code", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AGroupAddedInCodeTwice_Fails()
+    {
+        CacheNodeOptions options = Options(_ => { });
+        options.Groups["users"] = new CacheGroupSettings();
+
+        string failure = Assert.Single(new CacheNodeOptionsValidator([new("users", CacheGroupSource.None), new("users", CacheGroupSource.None)]).Validate(null, options).Failures!);
+        Assert.StartsWith("The group 'users' is added in code (AddGroup) twice", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AGroupWithBothSourceServiceAndNoSource_Fails()
+    {
+        CacheNodeOptions options = Options(group => group.NoSource = true);
+
+        string failure = Assert.Single(new CacheNodeOptionsValidator([]).Validate(null, options).Failures!);
+        Assert.Equal("Cache:Groups:demo has both SourceService and NoSource=true: a group has one source.", failure);
+    }
+
+    [Fact]
+    public void AGroupWithNoSourceAndNoSourceService_Passes()
+    {
+        CacheNodeOptions options = Options(group => (group.SourceService, group.NoSource) = (string.Empty, true));
+
+        Assert.True(new CacheNodeOptionsValidator([]).Validate(null, options).Succeeded);
     }
 
     [Fact]

@@ -258,7 +258,7 @@ public sealed class HttpCachePeerTests : IDisposable
         _clock.Advance(TimeSpan.FromSeconds(1));
 
         Task remove = peer.RemoveAsync("demo", "k", Token).AsTask();
-        await WaitUntilAsync(() => _missed.Owes("cache-1", "demo"));
+        await Waits.UntilAsync(() => _missed.Owes("cache-1", "demo"));
         _clock.Advance(TimeSpan.FromSeconds(5) - TimeSpan.FromTicks(1));
         Assert.False(remove.IsCompleted);
         _clock.Advance(TimeSpan.FromTicks(1));
@@ -286,18 +286,6 @@ public sealed class HttpCachePeerTests : IDisposable
         var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(body) };
         response.Headers.Add(PeerProtocol.DeferredHeader, "1");
         return response;
-    }
-
-    // The change's failure is recorded on the thread pool: wait for that state, bounded by real time.
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!condition() && !patience.IsCancellationRequested)
-        {
-            await Task.Delay(5, CancellationToken.None);
-        }
-
-        Assert.True(condition());
     }
 
     private HttpCachePeer PeerAnswering(Func<HttpResponseMessage> answer) => PeerAnswering(Task.FromResult(answer()));

@@ -79,11 +79,11 @@ public sealed class MissedChangeTests : IDisposable
         lease.Renew("cache-2", sentAt);
         _clock.Advance(TimeSpan.FromSeconds(5)); // 10 s since start, 5 s since the last answers.
         lease.EnsureValid();
-        Assert.Equal(1, _group.Store.Count);
+        Assert.Equal(1, _group.StoreStats.Count);
 
         _clock.Advance(TimeSpan.FromSeconds(1)); // As if the process had been paused: no answers for 6 s.
         lease.EnsureValid();
-        Assert.Equal(0, _group.Store.Count);
+        Assert.Equal(0, _group.StoreStats.Count);
         Assert.Equal(1, _group.Stats.PeerClears);
 
         lease.EnsureValid(); // Cleared once; a new lease runs from then.
@@ -105,7 +105,7 @@ public sealed class MissedChangeTests : IDisposable
             lease.EnsureValid();
         }
 
-        Assert.Equal(1, _group.Store.Count);
+        Assert.Equal(1, _group.StoreStats.Count);
         Assert.Equal(0, _group.Stats.PeerClears);
     }
 }

@@ -97,7 +97,7 @@ public class ClusterTests
         string other = cluster.Nodes.First(n => n != owner);
 
         // The node that is asked by a peer serves the key itself, whoever its ring says owns it.
-        CacheResult served = await cluster[other].GetLocallyAsync(key, TestToken);
+        CacheResult served = await cluster[other].ServePeerAsync(key, TestToken);
 
         Assert.Equal(CacheSource.Load, served.Source);
         Assert.Equal((other, key), Assert.Single(cluster.Loads));

@@ -75,7 +75,7 @@ internal sealed class InProcessCluster : IDisposable
             await Task.Yield(); // A network call never completes inline.
             cluster.Fetches.AddOrUpdate(Name, 1, static (_, count) => count + 1);
             ThrowIfDown();
-            return await cluster._groups[Name].GetLocallyAsync(key, cancellationToken);
+            return await cluster._groups[Name].ServePeerAsync(key, cancellationToken);
         }
 
         public async ValueTask RemoveAsync(string group, string key, CancellationToken cancellationToken)

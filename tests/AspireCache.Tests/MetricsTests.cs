@@ -92,7 +92,7 @@ public class MetricsTests
         // Both nodes report under the same group name: the sums cover the cluster.
         Assert.Equal(2, metrics.Observed("aspirecache.peer.fetches", Success));
         Assert.Equal(1, metrics.Observed("aspirecache.peer.fetches", Error));
-        Assert.Equal(2, metrics.Observed("aspirecache.peer.requests"));
+        Assert.Equal(2, metrics.Observed("aspirecache.peer.serves"));
         Assert.Equal(3, metrics.Observed("aspirecache.loads", Success));
         Assert.Equal(3, metrics.Observed("aspirecache.gets"));
         Assert.Equal(0, metrics.Observed("aspirecache.hits"));
