@@ -15,10 +15,10 @@ public static class AspireCacheServiceCollectionExtensions
     /// <c>app.MapAspireCache()</c>; add groups whose source is code with <c>AddGroup</c> on the result.
     /// </summary>
     /// <remarks>
-    /// Members and HTTP sources are reached by service-discovery name (<c>http://cache-1</c>), so the
-    /// application's HTTP clients need service discovery, which the Aspire service defaults add to every
-    /// client; this method registers the resolver that <c>/cluster</c> uses. Calling it again adds nothing
-    /// but <paramref name="configure"/>.
+    /// Members and HTTP sources are reached by service-discovery name (<c>http://cache-1</c>): this method
+    /// registers service discovery and gives the node's own HTTP clients its resolving handler, unless the
+    /// application's defaults (Aspire's service defaults) already give every client one. Calling it again
+    /// adds nothing but <paramref name="configure"/>.
     /// </remarks>
     /// <param name="services">The application's services.</param>
     /// <param name="configure">Changes the options after they are bound from configuration; optional.</param>
@@ -52,6 +52,7 @@ public static class AspireCacheServiceCollectionExtensions
         services.AddHttpClient(PeerProtocol.PeerClientName)
             .RemoveAllResilienceHandlers()
             .RemoveAllLoggers()
+            .ResolveServiceNamesOnce()
             .ConfigureHttpClient((services, client) =>
             {
                 client.Timeout = Timeout.InfiniteTimeSpan; // Each fetch has PeerTimeout, for headers and body alike.
@@ -59,11 +60,13 @@ public static class AspireCacheServiceCollectionExtensions
             });
         services.AddHttpClient(PeerProber.ClientName)
             .RemoveAllResilienceHandlers()
+            .ResolveServiceNamesOnce()
             .ConfigureHttpClient((services, client) =>
                 client.Timeout = services.GetRequiredService<IOptions<CacheNodeOptions>>().Value.ProbeTimeout);
         services.AddHttpClient(PeerProtocol.SourceClientName)
             .RemoveAllResilienceHandlers()
             .RemoveAllLoggers()
+            .ResolveServiceNamesOnce()
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan); // Each group's LoadTimeout applies.
 #pragma warning restore EXTEXP0001
 
