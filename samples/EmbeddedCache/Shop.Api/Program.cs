@@ -14,6 +14,6 @@ app.MapGet("/prices/{id}", async (string id, ICacheClient cache, HttpResponse re
 
     // How the owner served it (hit or load), to show that the client went straight to the owner.
     response.Headers["X-Cache-Result"] = price.Source.ToString().ToLowerInvariant();
-    return Encoding.UTF8.GetString(price.Value.Span);
+    return Encoding.UTF8.GetString(price.Value);
 });
 app.Run();

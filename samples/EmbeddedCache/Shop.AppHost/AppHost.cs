@@ -5,6 +5,7 @@ var cache = builder.AddCacheCluster<Projects.Shop_Cache>("cache", nodes: 2);
 
 builder.AddProject<Projects.Shop_Api>("api")
     .WithReference(cache)
-    .WaitFor(cache);
+    .WaitFor(cache)
+    .WithHttpHealthCheck("/health");
 
 builder.Build().Run();
