@@ -27,7 +27,7 @@ public sealed class EmbeddedCacheTests
         CacheGroup users = app.Services.GetRequiredService<LocalNode>().Groups["users"];
 
         Task<HttpResponseMessage>[] gets = [.. Enumerable.Range(0, 5).Select(_ => client.GetAsync("/cache/users/42", Token))];
-        await Waits.UntilAsync(() => users.Stats.Collapses == 4); // All five wait on the one load.
+        await Waits.UntilAsync("all five gets wait on the one load", () => users.Stats.Collapses == 4, cancellationToken: Token);
         release.SetResult();
 
         foreach (HttpResponseMessage response in await Task.WhenAll(gets))

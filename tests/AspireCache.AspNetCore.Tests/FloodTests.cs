@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 
 namespace AspireCache.AspNetCore.Tests;
 
@@ -29,7 +28,7 @@ public sealed class FloodTests(CacheNodeFactory node) : IClassFixture<CacheNodeF
                     Assert.Equal(StubSourceHandler.ValueBytes, (await response.Content.ReadAsByteArrayAsync(token)).Length);
                 });
 
-            GroupView group = await ReadGroupAsync(client, cancellationToken);
+            GroupAnswer group = await ReadGroupAsync(client, cancellationToken);
             // The main store and the hot cache share the group's capacity.
             Assert.Equal(CacheNodeFactory.CapacityBytes, group.CapacityBytes + group.HotCapacityBytes);
             Assert.InRange(group.Bytes + group.HotBytes, 0, CacheNodeFactory.CapacityBytes);
@@ -44,14 +43,9 @@ public sealed class FloodTests(CacheNodeFactory node) : IClassFixture<CacheNodeF
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
 
-    private static async Task<GroupView> ReadGroupAsync(HttpClient client, CancellationToken cancellationToken)
+    private static async Task<GroupAnswer> ReadGroupAsync(HttpClient client, CancellationToken cancellationToken)
     {
-        ClusterView? cluster = await client.GetFromJsonAsync<ClusterView>(new Uri("/cluster", UriKind.Relative), cancellationToken);
-        Assert.NotNull(cluster);
+        ClusterAnswer cluster = await ClusterAnswer.ReadAsync(client, cancellationToken);
         return Assert.Single(cluster.Groups, g => g.Name == CacheNodeFactory.Group);
     }
-
-    private sealed record ClusterView(string Name, GroupView[] Groups);
-
-    private sealed record GroupView(string Name, int Entries, long Bytes, long CapacityBytes, int HotEntries, long HotBytes, long HotCapacityBytes);
 }

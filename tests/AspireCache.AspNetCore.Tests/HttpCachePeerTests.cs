@@ -258,7 +258,7 @@ public sealed class HttpCachePeerTests : IDisposable
         _clock.Advance(TimeSpan.FromSeconds(1));
 
         Task remove = peer.RemoveAsync("demo", "k", Token).AsTask();
-        await Waits.UntilAsync(() => _missed.Owes("cache-1", "demo"));
+        await Waits.UntilAsync("the unreachable member is owed the change", () => _missed.Owes("cache-1", "demo"), cancellationToken: Token);
         _clock.Advance(TimeSpan.FromSeconds(5) - TimeSpan.FromTicks(1));
         Assert.False(remove.IsCompleted);
         _clock.Advance(TimeSpan.FromTicks(1));

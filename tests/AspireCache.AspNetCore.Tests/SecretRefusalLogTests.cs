@@ -1,5 +1,6 @@
 using AspireCache.AspNetCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AspireCache.AspNetCore.Tests;
 
@@ -8,7 +9,7 @@ public sealed class SecretRefusalLogTests
     [Fact]
     public void AFloodOfRefusals_IsOneLineASecond_CountingTheRest()
     {
-        var clock = new SteppedClock();
+        var clock = new FakeTimeProvider();
         var logger = new LinesLogger();
         var log = new SecretRefusalLog(logger, clock);
 
@@ -24,17 +25,6 @@ public sealed class SecretRefusalLogTests
         Assert.Contains("(0 more refused", logger.Lines[0], StringComparison.Ordinal);
         Assert.Contains("(99 more refused", logger.Lines[1], StringComparison.Ordinal);
         Assert.All(logger.Lines, line => Assert.Contains("peer API from 10.1.2.3", line, StringComparison.Ordinal));
-    }
-
-    private sealed class SteppedClock : TimeProvider
-    {
-        private long _ticks = TimeSpan.TicksPerDay;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => _ticks;
-
-        public void Advance(TimeSpan by) => _ticks += by.Ticks;
     }
 
     private sealed class LinesLogger : ILogger<SecretRefusalLog>

@@ -31,12 +31,10 @@ public sealed class TelemetryPrivacyTests(CacheNodeFactory node) : IClassFixture
 
         // The server's span ends after the response has gone out, so it can reach the listener after the
         // client has its answer: wait (boundedly) for it rather than race it.
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        wait.CancelAfter(TimeSpan.FromSeconds(30));
-        while (!spans.Any(s => s.TraceId == traceId && s.OperationName == "Microsoft.AspNetCore.Hosting.HttpRequestIn"))
-        {
-            await Task.Delay(10, wait.Token);
-        }
+        await Waits.UntilAsync(
+            "the server's span has reached the listener",
+            () => spans.Any(s => s.TraceId == traceId && s.OperationName == "Microsoft.AspNetCore.Hosting.HttpRequestIn"),
+            cancellationToken: cancellationToken);
 
         Activity[] ours = [.. spans.Where(s => s.TraceId == traceId)];
         Activity server = Assert.Single(ours, s => s.OperationName == "Microsoft.AspNetCore.Hosting.HttpRequestIn");

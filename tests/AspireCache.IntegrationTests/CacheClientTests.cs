@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using AspireCache.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,12 +12,14 @@ namespace AspireCache.IntegrationTests;
 /// <remarks>The cluster is this class's own (a class fixture), so stopping a node here disturbs no other class; it is restarted before the test ends.</remarks>
 public sealed class CacheClientTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
 {
+    private static readonly TimeSpan WholeRingsBound = TimeSpan.FromSeconds(60);
+
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task Gets_GoStraightToEachKeysOwner_AndTheirRepeatsAreHitsThere_NeverPeerFetches()
     {
-        await WaitForWholeRingsAsync();
+        await cluster.WaitForWholeRingsAsync(WholeRingsBound, Token);
         using IHost host = ClientHost();
         ICacheClient client = host.Services.GetRequiredService<ICacheClient>();
         var ring = new ConsistentHashRing();
@@ -43,7 +44,7 @@ public sealed class CacheClientTests(ClusterFixture cluster) : IClassFixture<Clu
     [Fact]
     public async Task WithTheOwnerStopped_EveryGetStillSucceeds_OnAnotherMember()
     {
-        await WaitForWholeRingsAsync();
+        await cluster.WaitForWholeRingsAsync(WholeRingsBound, Token);
         using IHost host = ClientHost();
         ICacheClient client = host.Services.GetRequiredService<ICacheClient>();
         string[] keys =
@@ -76,7 +77,7 @@ public sealed class CacheClientTests(ClusterFixture cluster) : IClassFixture<Clu
             ExecuteCommandResult started = await cluster.App.ResourceCommands.ExecuteCommandAsync("cache-2", KnownResourceCommands.StartCommand, Token);
             Assert.True(started.Success, started.Message);
             await cluster.WaitHealthyAsync("cache-2", TimeSpan.FromMinutes(1), Token);
-            await WaitForWholeRingsAsync();
+            await cluster.WaitForWholeRingsAsync(WholeRingsBound, Token);
         }
     }
 
@@ -92,28 +93,4 @@ public sealed class CacheClientTests(ClusterFixture cluster) : IClassFixture<Clu
         builder.AddCacheClient("cache");
         return builder.Build();
     }
-
-    private async Task WaitForWholeRingsAsync()
-    {
-        using var bound = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        bound.CancelAfter(TimeSpan.FromSeconds(60));
-        foreach (HttpClient node in cluster.Nodes.Values)
-        {
-            while (true)
-            {
-                ClusterView? view = await node.GetFromJsonAsync<ClusterView>("/cluster", bound.Token);
-                if (view!.Members.Length == ClusterFixture.NodeNames.Length && view.Members.All(m => m.InRing))
-                {
-                    break;
-                }
-
-                // Polling a state (every ring whole), not waiting out a time.
-                await Task.Delay(100, bound.Token);
-            }
-        }
-    }
-
-    private sealed record ClusterView(MemberView[] Members);
-
-    private sealed record MemberView(string Name, bool InRing);
 }

@@ -60,29 +60,28 @@ public class ClusterFixture : IAsyncLifetime
 
         // Nodes start one by one, and a node's first probes of a peer that is not up yet take it out of
         // the ring until it answers: tests that count loads need every ring whole, so wait for that.
-        await WaitForWholeRingsAsync(timeout.Token);
+        await WaitForWholeRingsAsync(StartTimeout, timeout.Token);
     }
 
-    private async Task WaitForWholeRingsAsync(CancellationToken cancellationToken)
-    {
-        foreach (HttpClient node in Nodes.Values)
-        {
-            while (true)
+    /// <summary>Waits, within <paramref name="within"/>, until every node sees every member in its ring.</summary>
+    public Task WaitForWholeRingsAsync(TimeSpan within, CancellationToken cancellationToken) =>
+        Waits.UntilAsync(
+            $"every node has all {NodeNames.Length} members in its ring",
+            async () =>
             {
-                ClusterState? state = await node.GetFromJsonAsync<ClusterState>("/cluster", cancellationToken);
-                if (state!.Members.Length == NodeNames.Length && state.Members.All(m => m.InRing))
+                foreach (HttpClient node in Nodes.Values)
                 {
-                    break;
+                    ClusterAnswer answer = await ClusterAnswer.ReadAsync(node, cancellationToken);
+                    if (!answer.HasWholeRing(NodeNames.Length))
+                    {
+                        return false;
+                    }
                 }
 
-                await Task.Delay(100, cancellationToken);
-            }
-        }
-    }
-
-    private sealed record ClusterState(MemberState[] Members);
-
-    private sealed record MemberState(string Name, bool InRing);
+                return true;
+            },
+            within,
+            cancellationToken: cancellationToken);
 
     /// <summary>A fresh key that <paramref name="owner"/> owns while every node is up.</summary>
     /// <remarks>The nodes' ring, rebuilt here: the same members, points and hash give the same owners.</remarks>

@@ -134,9 +134,9 @@ public sealed class ClusterTests(ClusterFixture cluster) : IClassFixture<Cluster
         var views = new List<string>();
         foreach (HttpClient node in nodes)
         {
-            ClusterView view = (await node.GetFromJsonAsync<ClusterView>("/cluster", Token))!;
-            MemberView seen = view.Members.Single(m => m.Name == owner);
-            views.Add($"{view.Name} sees {owner} as {seen.State} ({seen.LastError})");
+            ClusterAnswer answer = await ClusterAnswer.ReadAsync(node, Token);
+            MemberAnswer seen = answer.Members.Single(m => m.Name == owner);
+            views.Add($"{answer.Name} sees {owner} as {seen.State} ({seen.LastError})");
         }
 
         Assert.True(1 == await cluster.BackendCallsAsync(key, Token), $"More than one load: {string.Join("; ", views)}");
@@ -287,16 +287,16 @@ public sealed class ClusterTests(ClusterFixture cluster) : IClassFixture<Cluster
     {
         foreach ((string name, HttpClient node) in cluster.Nodes)
         {
-            ClusterView? view = await node.GetFromJsonAsync<ClusterView>("/cluster", Token);
-            Assert.Equal(name, view!.Name);
-            Assert.Equal(ClusterFixture.NodeNames, view.Members.Select(m => m.Name));
+            ClusterAnswer answer = await ClusterAnswer.ReadAsync(node, Token);
+            Assert.Equal(name, answer.Name);
+            Assert.Equal(ClusterFixture.NodeNames, answer.Members.Select(m => m.Name));
 
-            foreach (MemberView member in view.Members)
+            foreach (MemberAnswer member in answer.Members)
             {
                 string address = Assert.Single(member.Addresses);
                 using var direct = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(10) };
-                ClusterView? answer = await direct.GetFromJsonAsync<ClusterView>("/cluster", Token);
-                Assert.Equal(member.Name, answer!.Name);
+                ClusterAnswer memberAnswer = await ClusterAnswer.ReadAsync(direct, Token);
+                Assert.Equal(member.Name, memberAnswer.Name);
             }
         }
     }
@@ -327,10 +327,6 @@ public sealed class ClusterTests(ClusterFixture cluster) : IClassFixture<Cluster
 
         Assert.Fail("cache-0 owned 20 random keys in a row; the ring is broken.");
     }
-
-    private sealed record ClusterView(string Name, int PointsPerMember, MemberView[] Members);
-
-    private sealed record MemberView(string Name, string[] Addresses, string State, string? LastError);
 
     // Connections that a node's HttpClients opened to a port: those open now plus those already closed,
     // from the System.Net.Http meter on the node's /metrics.

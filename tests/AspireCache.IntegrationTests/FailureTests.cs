@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using AspireCache;
 
@@ -13,6 +12,8 @@ public sealed class FailureTests(FailureFixture cluster) : IClassFixture<Failure
     // The README promises detection "within about 2 seconds under traffic"; this bound leaves room for a loaded CI machine.
     private static readonly TimeSpan DetectionBound = TimeSpan.FromSeconds(6);
 
+    private static readonly TimeSpan WholeRingsBound = TimeSpan.FromSeconds(30);
+
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     private static string CachePath(string key) => "/cache/demo/" + Uri.EscapeDataString(key);
@@ -20,7 +21,7 @@ public sealed class FailureTests(FailureFixture cluster) : IClassFixture<Failure
     [Fact]
     public async Task StoppingANode_UnderLoad_CostsNoClientErrors_AndItsKeysAreLoadedOnceByTheSurvivors()
     {
-        await WaitUntilAllUpAsync();
+        await cluster.WaitForWholeRingsAsync(WholeRingsBound, Token);
         HttpClient[] survivors = [cluster.Nodes["cache-0"], cluster.Nodes["cache-1"]];
         string[] keys = [.. Enumerable.Range(0, 90).Select(i => $"stop-{Guid.NewGuid():N}-{i}")];
         Dictionary<string, string> owners = [];
@@ -76,7 +77,7 @@ public sealed class FailureTests(FailureFixture cluster) : IClassFixture<Failure
             .WaitForResourceAsync("cache-2", [KnownResourceStates.Finished, KnownResourceStates.Exited], Token)
             .WaitAsync(TimeSpan.FromSeconds(30), Token);
         var stopwatch = Stopwatch.StartNew();
-        await WaitUntilAsync(async () => await IsOutOfRingEverywhereAsync("cache-2", ["cache-0", "cache-1"]), DetectionBound, "both survivors took cache-2 out of their rings");
+        await Waits.UntilAsync("both survivors took cache-2 out of their rings", () => IsOutOfRingEverywhereAsync("cache-2", ["cache-0", "cache-1"]), DetectionBound, cancellationToken: Token);
         TimeSpan detection = stopwatch.Elapsed;
 
         // From here on, each key of the stopped node has one new owner, which loads it once.
@@ -104,7 +105,7 @@ public sealed class FailureTests(FailureFixture cluster) : IClassFixture<Failure
         ExecuteCommandResult started = await cluster.App.ResourceCommands.ExecuteCommandAsync("cache-2", KnownResourceCommands.StartCommand, Token);
         Assert.True(started.Success, started.Message);
         await cluster.WaitHealthyAsync("cache-2", TimeSpan.FromMinutes(1), Token);
-        await WaitUntilAllUpAsync();
+        await cluster.WaitForWholeRingsAsync(WholeRingsBound, Token);
         foreach (string key in keysOfStopped.Take(5))
         {
             using HttpResponseMessage response = await survivors[0].GetAsync(CachePath(key), Token);
@@ -116,7 +117,7 @@ public sealed class FailureTests(FailureFixture cluster) : IClassFixture<Failure
     [Fact]
     public async Task APeerThatHangs_CostsAtMostThePeerTimeout_ThenTheRequestIsServed()
     {
-        await WaitUntilAllUpAsync();
+        await cluster.WaitForWholeRingsAsync(WholeRingsBound, Token);
         HttpClient asker = cluster.Nodes["cache-0"];
         string key = ClusterFixture.KeyOwnedBy("cache-1", "hang");
         using (HttpResponseMessage set = await cluster.Nodes["cache-1"].PutAsync("/_faults/peer-delay?ms=20000", null, Token))
@@ -145,7 +146,7 @@ public sealed class FailureTests(FailureFixture cluster) : IClassFixture<Failure
     [Fact]
     public async Task ABackendTimeout_Gives504ToEveryWaiter_AndNothingIsCached()
     {
-        await WaitUntilAllUpAsync();
+        await cluster.WaitForWholeRingsAsync(WholeRingsBound, Token);
         string key = "slow-" + Guid.NewGuid().ToString("N");
         HttpClient[] nodes = [.. cluster.Nodes.Values];
 
@@ -170,7 +171,7 @@ public sealed class FailureTests(FailureFixture cluster) : IClassFixture<Failure
     [Fact]
     public async Task ARemovalThatAMemberDoesNotAcknowledge_Is503NamingIt_AndTheOthersApplyIt()
     {
-        await WaitUntilAllUpAsync();
+        await cluster.WaitForWholeRingsAsync(WholeRingsBound, Token);
         string key = ClusterFixture.KeyOwnedBy("cache-1", "unacknowledged");
         using (HttpResponseMessage warm = await cluster.Nodes["cache-1"].GetAsync(CachePath(key), Token))
         {
@@ -216,7 +217,7 @@ public sealed class FailureTests(FailureFixture cluster) : IClassFixture<Failure
     [Fact]
     public async Task ANodePausedThroughRemovals_NeverServesWhatItMissed_WhenItRunsAgain()
     {
-        await WaitUntilAllUpAsync();
+        await cluster.WaitForWholeRingsAsync(WholeRingsBound, Token);
         string whileInRing = ClusterFixture.KeyOwnedBy("cache-1", "paused-in-ring");
         string whileOutOfRing = ClusterFixture.KeyOwnedBy("cache-1", "paused-out-of-ring");
         foreach (string key in new[] { whileInRing, whileOutOfRing })
@@ -238,7 +239,7 @@ public sealed class FailureTests(FailureFixture cluster) : IClassFixture<Failure
             }
 
             // Out of the rings: not asked at all, so the removal is complete for the ring; cache-2 owes a clear.
-            await WaitUntilAsync(async () => await IsOutOfRingEverywhereAsync("cache-2", ["cache-0", "cache-1"]), DetectionBound, "both other nodes took cache-2 out of their rings");
+            await Waits.UntilAsync("both other nodes took cache-2 out of their rings", () => IsOutOfRingEverywhereAsync("cache-2", ["cache-0", "cache-1"]), DetectionBound, cancellationToken: Token);
             using (HttpResponseMessage delete = await cluster.SendAsAdminAsync("cache-0", new HttpRequestMessage(HttpMethod.Delete, CachePath(whileOutOfRing)), Token))
             {
                 Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
@@ -273,30 +274,12 @@ public sealed class FailureTests(FailureFixture cluster) : IClassFixture<Failure
         return result;
     }
 
-    private async Task WaitUntilAllUpAsync() =>
-        await WaitUntilAsync(
-            async () =>
-            {
-                foreach (HttpClient node in cluster.Nodes.Values)
-                {
-                    ClusterView? view = await node.GetFromJsonAsync<ClusterView>("/cluster", Token);
-                    if (view!.Members.Any(m => !m.InRing))
-                    {
-                        return false;
-                    }
-                }
-
-                return true;
-            },
-            TimeSpan.FromSeconds(30),
-            "every node has every member in its ring");
-
     private async Task<bool> IsOutOfRingEverywhereAsync(string member, string[] observers)
     {
         foreach (string observer in observers)
         {
-            ClusterView? view = await cluster.Nodes[observer].GetFromJsonAsync<ClusterView>("/cluster", Token);
-            MemberView seen = view!.Members.Single(m => m.Name == member);
+            ClusterAnswer answer = await ClusterAnswer.ReadAsync(cluster.Nodes[observer], Token);
+            MemberAnswer seen = answer.Members.Single(m => m.Name == member);
             if (seen.InRing || seen.State != "down")
             {
                 return false;
@@ -305,22 +288,4 @@ public sealed class FailureTests(FailureFixture cluster) : IClassFixture<Failure
 
         return true;
     }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan within, string what)
-    {
-        var stopwatch = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (stopwatch.Elapsed > within)
-            {
-                Assert.Fail($"Waited {within.TotalSeconds} s in vain until {what}.");
-            }
-
-            await Task.Delay(100, Token);
-        }
-    }
-
-    private sealed record ClusterView(string Name, MemberView[] Members);
-
-    private sealed record MemberView(string Name, string State, bool InRing, string? LastError);
 }

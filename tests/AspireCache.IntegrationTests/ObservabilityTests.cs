@@ -23,7 +23,7 @@ public sealed class ObservabilityTests(PrometheusFixture fixture) : IClassFixtur
         }
 
         // Prometheus has seen every node before the workload, so counters are known from zero.
-        await WaitUntilAsync("every target is up", async () =>
+        await WaitForPrometheusAsync("every target is up", async () =>
             (await QueryAsync("sum(up{job=\"aspirecache\"})")).Single().Value == ClusterFixture.NodeNames.Length);
 
         // The workload: 200 keys, each read 5 times from random nodes.
@@ -45,7 +45,7 @@ public sealed class ObservabilityTests(PrometheusFixture fixture) : IClassFixtur
         double clientHitRatio = hits / (double)reads.Length;
 
         // Until a scrape after the last request has landed.
-        await WaitUntilAsync("Prometheus has scraped the whole workload", async () =>
+        await WaitForPrometheusAsync("Prometheus has scraped the whole workload", async () =>
             (await QueryAsync("sum(aspirecache_gets_total{aspirecache_group=\"demo\"})")).Single().Value == reads.Length);
 
         // The hit ratio first: the freshness workload below reads keys of another shape.
@@ -63,7 +63,7 @@ public sealed class ObservabilityTests(PrometheusFixture fixture) : IClassFixtur
         await RunFreshnessWorkloadAsync();
         foreach (string counter in new[] { "expirations", "refreshes", "stale_serves", "removes", "writes", "clears" })
         {
-            await WaitUntilAsync($"Prometheus has seen aspirecache_{counter}_total move", async () =>
+            await WaitForPrometheusAsync($"Prometheus has seen aspirecache_{counter}_total move", async () =>
                 (await QueryAsync($"sum(aspirecache_{counter}_total{{aspirecache_group=\"demo\"}})")).Single().Value > 0);
         }
 
@@ -100,7 +100,7 @@ public sealed class ObservabilityTests(PrometheusFixture fixture) : IClassFixtur
     {
         HttpClient owner = fixture.Nodes["cache-0"];
         string key = ClusterFixture.KeyOwnedBy("cache-0", "ttl2-observed");
-        await ReadUntilAsync(owner, key, "a refresh at the owner", async _ => await NodeCounterAsync(owner, "aspirecache_refreshes_total") > 0);
+        await ReadUntilAsync(owner, key, "the owner has counted a refresh", async _ => await NodeCounterAsync(owner, "aspirecache_refreshes_total") > 0);
 
         using (HttpResponseMessage failing = await fixture.Backend.PostAsync("/faults/fail-all", null, Token))
         {
@@ -109,7 +109,7 @@ public sealed class ObservabilityTests(PrometheusFixture fixture) : IClassFixtur
 
         try
         {
-            await ReadUntilAsync(owner, key, "a stale answer", response => Task.FromResult(response.Headers.Contains("X-Cache-Stale")));
+            await ReadUntilAsync(owner, key, "a read is answered stale", response => Task.FromResult(response.Headers.Contains("X-Cache-Stale")));
         }
         finally
         {
@@ -122,22 +122,18 @@ public sealed class ObservabilityTests(PrometheusFixture fixture) : IClassFixtur
         Assert.Equal(HttpStatusCode.NoContent, await AsAdminAsync(HttpMethod.Post, "/_admin/groups/demo/clear", null));
     }
 
-    private static async Task ReadUntilAsync(HttpClient node, string key, string what, Func<HttpResponseMessage, Task<bool>> done)
-    {
-        using var patience = new CancellationTokenSource(PatienceForScrapes);
-        while (true)
-        {
-            using HttpResponseMessage response = await node.GetAsync("/cache/demo/" + Uri.EscapeDataString(key), Token);
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            if (await done(response))
+    private static Task ReadUntilAsync(HttpClient node, string key, string what, Func<HttpResponseMessage, Task<bool>> done) =>
+        Waits.UntilAsync(
+            what,
+            async () =>
             {
-                return;
-            }
-
-            Assert.False(patience.IsCancellationRequested, $"Waited {PatienceForScrapes.TotalSeconds} s in vain for {what}.");
-            await Task.Delay(50, Token);
-        }
-    }
+                using HttpResponseMessage response = await node.GetAsync("/cache/demo/" + Uri.EscapeDataString(key), Token);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                return await done(response);
+            },
+            PatienceForScrapes,
+            TimeSpan.FromMilliseconds(50),
+            Token);
 
     // A counter of the demo group as the node itself exposes it (its /metrics), without waiting for a scrape.
     private static async Task<double> NodeCounterAsync(HttpClient node, string name)
@@ -178,31 +174,24 @@ public sealed class ObservabilityTests(PrometheusFixture fixture) : IClassFixtur
             double.Parse(series.GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture)))];
     }
 
-    private static async Task WaitUntilAsync(string what, Func<Task<bool>> condition)
-    {
-        using var patience = new CancellationTokenSource(PatienceForScrapes);
-        while (true)
-        {
-            try
+    // Until Prometheus shows what a condition asks for; a query with no series yet does not show it yet.
+    private static Task WaitForPrometheusAsync(string what, Func<Task<bool>> condition) =>
+        Waits.UntilAsync(
+            what,
+            async () =>
             {
-                if (await condition())
+                try
                 {
-                    return;
+                    return await condition();
                 }
-            }
-            catch (InvalidOperationException)
-            {
-                // No series yet: Single() on an empty result.
-            }
-
-            if (patience.IsCancellationRequested)
-            {
-                Assert.Fail($"Waited {PatienceForScrapes.TotalSeconds} s in vain until {what}.");
-            }
-
-            await Task.Delay(500, Token);
-        }
-    }
+                catch (InvalidOperationException)
+                {
+                    return false; // No series yet: Single() on an empty result.
+                }
+            },
+            PatienceForScrapes,
+            TimeSpan.FromMilliseconds(500),
+            Token);
 
     private sealed record Sample(string Labels, double Value);
 

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using AspireCache;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AspireCache.Tests;
 
@@ -35,7 +36,7 @@ public class CacheGroupTests
     public async Task GetAsync_WhenTheLoaderThrows_ThrowsAndCachesNothing_AndRetriesAfterTheBackoff()
     {
         int loads = 0;
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider();
         using var group = new CacheGroup(
             UniqueName(),
             (key, _) =>

@@ -89,7 +89,8 @@ public class LoadLimitTests
         Assert.True((await Assert.ThrowsAsync<CacheSourceException>(() => get)).IsTimeout);
         Assert.Equal(1, group.ActiveLoads);
         gate.SetResult(new byte[] { 1 });
-        await WaitUntilAsync(() => group.ActiveLoads == 0);
+        // The slot is given back by the loader's continuation, on the thread pool: wait for that state.
+        await Waits.UntilAsync("the returned loader has given its slot back", () => group.ActiveLoads == 0, cancellationToken: TestToken);
     }
 
     private static void InterlockedMax(ref int target, int value)
@@ -98,19 +99,5 @@ public class LoadLimitTests
         while (value > (seen = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, seen) != seen)
         {
         }
-    }
-
-    // The slot is given back by the loader's continuation, on the thread pool: wait for that state. A
-    // count of yields is not a bound on a loaded 2-core machine (it failed once so); real time is, and
-    // a generous one costs nothing when the state comes at once.
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!condition() && !patience.IsCancellationRequested)
-        {
-            await Task.Delay(5, CancellationToken.None);
-        }
-
-        Assert.True(condition());
     }
 }

@@ -35,7 +35,7 @@ public class RefreshAndStaleTests
         Assert.Equal(2, source.Calls);
 
         hold.SetResult();
-        await WaitUntilAsync(() => Text(group.Store.TryGet("k", out ReadOnlyMemory<byte> v) ? v : default) == "k#2");
+        await Waits.UntilAsync("the refreshed value is in the store", () => Text(group.Store.TryGet("k", out ReadOnlyMemory<byte> v) ? v : default) == "k#2", cancellationToken: TestToken);
         CacheResult refreshed = await group.GetAsync("k", TestToken);
         Assert.Equal((CacheSource.Hit, "k#2"), (refreshed.Source, Text(refreshed)));
         Assert.Equal(Ttl, refreshed.TimeToLive);
@@ -59,9 +59,9 @@ public class RefreshAndStaleTests
         clock.Advance(TimeSpan.FromSeconds(9));
         CacheResult hot = await asker.GetAsync(key, TestToken);
         Assert.Equal(CacheSource.Hot, hot.Source);
-        await WaitUntilAsync(() => Volatile.Read(ref loads) == 2);
-        await WaitUntilAsync(() => cluster[cluster.OwnerOf(key)].Store.TryGet(key, out ReadOnlyMemory<byte> v) && Text(v) == $"{key}#2");
-        await WaitUntilAsync(() => asker.FlightsUnderWay == 0); // The asker's background fetch has landed too.
+        await Waits.UntilAsync("the owner has loaded the key again", () => Volatile.Read(ref loads) == 2, cancellationToken: TestToken);
+        await Waits.UntilAsync("the owner stores the refreshed value", () => cluster[cluster.OwnerOf(key)].Store.TryGet(key, out ReadOnlyMemory<byte> v) && Text(v) == $"{key}#2", cancellationToken: TestToken);
+        await Waits.UntilAsync("the asker's background fetch has landed", () => asker.FlightsUnderWay == 0, cancellationToken: TestToken);
 
         clock.Advance(TimeSpan.FromSeconds(1)); // The first value's expiry: the owner serves the refreshed one.
         CacheResult afterExpiry = await asker.GetAsync(key, TestToken);
@@ -207,7 +207,7 @@ public class RefreshAndStaleTests
 
         clock.Advance(TimeSpan.FromSeconds(9));
         Assert.Equal(CacheSource.Hit, (await cluster[asker].GetAsync(key, TestToken)).Source);
-        await WaitUntilAsync(() => cluster.Loads.Count == 2);
+        await Waits.UntilAsync("the owner has refreshed the key", () => cluster.Loads.Count == 2, cancellationToken: TestToken);
 
         Assert.Equal([(asker, key), (owner, key)], cluster.Loads);
     }
@@ -215,16 +215,4 @@ public class RefreshAndStaleTests
     private static string Text(ReadOnlyMemory<byte> value) => Encoding.UTF8.GetString(value.Span);
 
     private static string Text(CacheResult result) => Text(result.Value);
-
-    // Background work lands on the thread pool: wait for its state, bounded by real time.
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!condition() && !patience.IsCancellationRequested)
-        {
-            await Task.Delay(5, CancellationToken.None);
-        }
-
-        Assert.True(condition());
-    }
 }
