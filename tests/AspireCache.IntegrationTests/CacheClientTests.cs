@@ -53,13 +53,13 @@ public sealed class CacheClientTests(ClusterFixture cluster) : IClassFixture<Clu
             .. Enumerable.Range(0, 6).Select(i => ClusterFixture.KeyOwnedBy(ClusterFixture.NodeNames[i % 2], $"running-{i}")),
         ];
 
-        ExecuteCommandResult stopped = await cluster.App.ResourceCommands.ExecuteCommandAsync("cache-2", KnownResourceCommands.StopCommand, Token);
+        // Stopped as a hung or partitioned owner looks behind Aspire's proxy: connections are accepted
+        // and nothing answers (SIGSTOP). The stop command is not used: in this fixture it reported
+        // "Failed to stop resource" and left the node running (see the issue 10 note).
+        NodeProcess owner = NodeProcess.Of(cluster.App, "cache-2");
+        owner.Pause();
         try
         {
-            await cluster.App.ResourceNotifications
-                .WaitForResourceAsync("cache-2", [KnownResourceStates.Finished, KnownResourceStates.Exited], Token)
-                .WaitAsync(TimeSpan.FromSeconds(30), Token);
-
             var results = new List<CacheGetResult>();
             foreach (string key in keys)
             {
@@ -69,14 +69,14 @@ public sealed class CacheClientTests(ClusterFixture cluster) : IClassFixture<Clu
             Assert.All(results, r => Assert.NotEqual("cache-2", r.Member));
             Assert.All(results, r => Assert.NotEmpty(r.Value));
 
-            // The client knew nothing of the stop: the first key of cache-2 found out, and retried.
-            Assert.True(results[0].Retried, stopped.Message);
+            // The client knew nothing of the stop: the first key of cache-2 found out, and retried;
+            // the other keys of cache-2 went straight to another member, which the client now prefers.
+            Assert.True(results[0].Retried);
+            Assert.All(results.Skip(1), r => Assert.False(r.Retried));
         }
         finally
         {
-            ExecuteCommandResult started = await cluster.App.ResourceCommands.ExecuteCommandAsync("cache-2", KnownResourceCommands.StartCommand, Token);
-            Assert.True(started.Success, started.Message);
-            await cluster.WaitHealthyAsync("cache-2", TimeSpan.FromMinutes(1), Token);
+            owner.Resume();
             await cluster.WaitForWholeRingsAsync(WholeRingsBound, Token);
         }
     }
