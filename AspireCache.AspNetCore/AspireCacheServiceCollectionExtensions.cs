@@ -29,7 +29,8 @@ public static class AspireCacheServiceCollectionExtensions
         var builder = new AspireCacheBuilder(services);
         if (configure is not null)
         {
-            services.Configure(configure);
+            // After every binding, whenever it was registered: the code's word is the last.
+            services.PostConfigure(configure);
         }
 
         if (services.Any(service => service.ServiceType == typeof(LocalNode)))

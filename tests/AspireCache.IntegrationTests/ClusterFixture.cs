@@ -106,6 +106,13 @@ public class ClusterFixture : IAsyncLifetime
         return Nodes[node].SendAsync(request, cancellationToken);
     }
 
+    /// <summary>Sends <paramref name="request"/> to <paramref name="node"/> with the peer secret, as a member would (the fault endpoints take it).</summary>
+    public Task<HttpResponseMessage> SendAsPeerAsync(string node, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", PeerSecret);
+        return Nodes[node].SendAsync(request, cancellationToken);
+    }
+
     /// <summary>Changes a key's value at the demo backend, as a database update would; the cache is not told.</summary>
     public async Task SetAtSourceAsync(string key, string value, CancellationToken cancellationToken)
     {

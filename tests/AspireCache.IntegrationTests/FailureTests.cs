@@ -120,7 +120,7 @@ public sealed class FailureTests(FailureFixture cluster) : IClassFixture<Failure
         await cluster.WaitForWholeRingsAsync(WholeRingsBound, Token);
         HttpClient asker = cluster.Nodes["cache-0"];
         string key = ClusterFixture.KeyOwnedBy("cache-1", "hang");
-        using (HttpResponseMessage set = await cluster.Nodes["cache-1"].PutAsync("/_faults/peer-delay?ms=20000", null, Token))
+        using (HttpResponseMessage set = await cluster.SendAsPeerAsync("cache-1", new HttpRequestMessage(HttpMethod.Put, "/_faults/peer-delay?ms=20000"), Token))
         {
             Assert.Equal(HttpStatusCode.NoContent, set.StatusCode);
         }
@@ -139,7 +139,7 @@ public sealed class FailureTests(FailureFixture cluster) : IClassFixture<Failure
         }
         finally
         {
-            using HttpResponseMessage reset = await cluster.Nodes["cache-1"].PutAsync("/_faults/peer-delay?ms=0", null, Token);
+            using HttpResponseMessage reset = await cluster.SendAsPeerAsync("cache-1", new HttpRequestMessage(HttpMethod.Put, "/_faults/peer-delay?ms=0"), Token);
         }
     }
 
@@ -181,7 +181,7 @@ public sealed class FailureTests(FailureFixture cluster) : IClassFixture<Failure
         Assert.Equal("hot", await KeepHotCopyAsync("cache-2", key));
         await cluster.SetAtSourceAsync(key, "after-removal", Token);
 
-        using (HttpResponseMessage set = await cluster.Nodes["cache-2"].PutAsync("/_faults/refuse-peer-changes?on=true", null, Token))
+        using (HttpResponseMessage set = await cluster.SendAsPeerAsync("cache-2", new HttpRequestMessage(HttpMethod.Put, "/_faults/refuse-peer-changes?on=true"), Token))
         {
             Assert.Equal(HttpStatusCode.NoContent, set.StatusCode);
         }
@@ -210,7 +210,7 @@ public sealed class FailureTests(FailureFixture cluster) : IClassFixture<Failure
         }
         finally
         {
-            using HttpResponseMessage reset = await cluster.Nodes["cache-2"].PutAsync("/_faults/refuse-peer-changes?on=false", null, Token);
+            using HttpResponseMessage reset = await cluster.SendAsPeerAsync("cache-2", new HttpRequestMessage(HttpMethod.Put, "/_faults/refuse-peer-changes?on=false"), Token);
         }
     }
 

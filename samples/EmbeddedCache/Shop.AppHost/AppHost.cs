@@ -4,7 +4,7 @@ IDistributedApplicationBuilder builder = DistributedApplication.CreateBuilder(ar
 var cache = builder.AddCacheCluster<Projects.Shop_Cache>("cache", nodes: 2);
 
 builder.AddProject<Projects.Shop_Api>("api")
-    .WithReference(cache)
+    .WithReference(cache, adminAccess: true) // the API writes carts: it gets the admin secret
     .WaitFor(cache)
     .WithHttpHealthCheck("/health");
 

@@ -5,7 +5,7 @@ public class ShopTests
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
     [Fact]
-    public async Task Api_ReadsPricesThroughTheEmbeddedCache_AndTheRepeatIsAHitAtTheOwner()
+    public async Task Api_ReadsPricesThroughTheEmbeddedCache_AndTheRepeatIsAHitAtTheOwner_AndKeepsCartsInIt()
     {
         CancellationToken cancellationToken = TestContext.Current.CancellationToken;
         IDistributedApplicationTestingBuilder builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Shop_AppHost>(cancellationToken);
@@ -25,5 +25,18 @@ public class ShopTests
             using HttpResponseMessage repeat = await api.GetAsync($"/prices/{id}", cancellationToken);
             Assert.Equal("hit", Assert.Single(repeat.Headers.GetValues("X-Cache-Result")));
         }
+
+        // Carts live only in the cache, written through IDistributedCache into a group without a source.
+        using (HttpResponseMessage missing = await api.GetAsync("/carts/ada", cancellationToken))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
+        }
+
+        using (HttpResponseMessage put = await api.PutAsync("/carts/ada", new StringContent("2 x tea"), cancellationToken))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, put.StatusCode);
+        }
+
+        Assert.Equal("2 x tea", await api.GetStringAsync("/carts/ada", cancellationToken));
     }
 }
