@@ -1,3 +1,4 @@
+using AspireCache.Client;
 using Microsoft.Extensions.ServiceDiscovery;
 
 namespace AspireCache.AspNetCore;
@@ -69,14 +70,14 @@ internal static class CacheEndpoints
         catch (CacheKeyNotFoundException ex)
         {
             // The source's own answer: marked for an asking peer as the source's, as failures are.
-            context.Response.Headers[PeerProtocol.SourceErrorHeader] = "1";
-            await Problems.WriteAsync(context, StatusCodes.Status404NotFound, "No such key", ex.Message, Problems.NoSuchKeyType);
+            context.Response.Headers[CacheHttpProtocol.SourceErrorHeader] = "1";
+            await Problems.WriteAsync(context, StatusCodes.Status404NotFound, "No such key", ex.Message, CacheHttpProtocol.NoSuchKeyProblem);
             return;
         }
         catch (CacheSourceException ex)
         {
             // Marked so that an asking peer passes the failure on instead of loading the key again.
-            context.Response.Headers[PeerProtocol.SourceErrorHeader] = "1";
+            context.Response.Headers[CacheHttpProtocol.SourceErrorHeader] = "1";
             await Problems.WriteAsync(
                 context,
                 ex.IsTimeout ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway,
@@ -88,8 +89,8 @@ internal static class CacheEndpoints
         HttpResponse response = context.Response;
         response.ContentType = "application/octet-stream";
         response.ContentLength = result.Value.Length;
-        response.Headers[PeerProtocol.ResultHeader] = CacheSourceNames.NameOf(result.Source);
-        response.Headers[PeerProtocol.OwnerHeader] = node.Picker.OwnerOf(key);
+        response.Headers[CacheHttpProtocol.ResultHeader] = CacheSourceNames.NameOf(result.Source);
+        response.Headers[CacheHttpProtocol.OwnerHeader] = node.Picker.OwnerOf(key);
         if (result.TimeToLive is not null || result.IsStale)
         {
             if (forPeer)

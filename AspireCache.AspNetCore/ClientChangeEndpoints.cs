@@ -1,3 +1,4 @@
+using AspireCache.Client;
 namespace AspireCache.AspNetCore;
 
 /// <summary>
@@ -95,7 +96,7 @@ internal static class ClientChangeEndpoints
                 StatusCodes.Status413PayloadTooLarge,
                 "Value too large",
                 $"The value is larger than group '{group.Name}''s MaxValueBytes, {group.MaxValueBytes}; nothing was written.",
-                Problems.ValueTooLargeType);
+                CacheHttpProtocol.ValueTooLargeProblem);
         }
         catch (CacheInvalidationException ex)
         {
@@ -106,7 +107,7 @@ internal static class ClientChangeEndpoints
                 StatusCodes.Status503ServiceUnavailable,
                 "Not acknowledged by every member",
                 $"{string.Join(", ", ex.Members)} did not acknowledge the change; every other member has it. Those named clear this group before they serve from memory again. If the key's owner is among them, a write was not stored: retry it.",
-                Problems.NotAcknowledgedType,
+                CacheHttpProtocol.NotAcknowledgedProblem,
                 new Dictionary<string, object?> { ["members"] = ex.Members });
         }
     }

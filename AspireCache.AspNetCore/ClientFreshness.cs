@@ -1,3 +1,4 @@
+using AspireCache.Client;
 using System.Globalization;
 using Microsoft.Net.Http.Headers;
 
@@ -7,7 +8,7 @@ namespace AspireCache.AspNetCore;
 /// <remarks>
 /// <c>Age</c> and <c>Cache-Control: max-age</c> in whole seconds, rounded down, so that a cache in front of
 /// the node never keeps a value past the node's own expiry. A stale value gets <c>max-age=0</c>: already
-/// expired on arrival. Staleness is <see cref="PeerProtocol.StaleHeader"/>, not the obsolete <c>Warning</c>
+/// expired on arrival. Staleness is <see cref="CacheHttpProtocol.StaleHeader"/>, not the obsolete <c>Warning</c>
 /// header. A value that never expires gets none of these headers.
 /// </remarks>
 internal static class ClientFreshness
@@ -29,7 +30,7 @@ internal static class ClientFreshness
 
         if (result.IsStale)
         {
-            headers[PeerProtocol.StaleHeader] = "true";
+            headers[CacheHttpProtocol.StaleHeader] = "true";
         }
     }
 

@@ -1,3 +1,4 @@
+using AspireCache.Client;
 using System.Diagnostics;
 using System.Net;
 
@@ -62,7 +63,7 @@ internal sealed partial class HttpCachePeer(
                 return result;
             }
 
-            if (response.Headers.Contains(PeerProtocol.SourceErrorHeader))
+            if (response.Headers.Contains(CacheHttpProtocol.SourceErrorHeader))
             {
                 // The peer is fine; its data source is not, or has no such key.
                 health.ReportSuccess(Name, PeerSignal.Fetch);

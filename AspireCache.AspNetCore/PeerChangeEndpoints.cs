@@ -1,3 +1,4 @@
+using AspireCache.Client;
 using System.Globalization;
 
 namespace AspireCache.AspNetCore;
@@ -119,7 +120,7 @@ internal static class PeerChangeEndpoints
         }
         catch (Exception ex) when (ex is CacheValueTooLargeException || ex is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
         {
-            await Problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "Value too large", ex.Message, Problems.ValueTooLargeType);
+            await Problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "Value too large", ex.Message, CacheHttpProtocol.ValueTooLargeProblem);
         }
     }
 }

@@ -1,3 +1,4 @@
+using AspireCache.Client;
 using System.Globalization;
 using System.Text;
 
@@ -29,7 +30,7 @@ internal static class PeerFreshness
         headers[PeerProtocol.AgeHeader] = Milliseconds(result.Age);
         if (result.IsStale)
         {
-            headers[PeerProtocol.StaleHeader] = "true";
+            headers[CacheHttpProtocol.StaleHeader] = "true";
         }
     }
 
@@ -43,7 +44,7 @@ internal static class PeerFreshness
         }
 
         string? age = response.Headers.TryGetValues(PeerProtocol.AgeHeader, out IEnumerable<string>? ages) ? ages.FirstOrDefault() : null;
-        string? stale = response.Headers.TryGetValues(PeerProtocol.StaleHeader, out IEnumerable<string>? stales) ? stales.FirstOrDefault() : null;
+        string? stale = response.Headers.TryGetValues(CacheHttpProtocol.StaleHeader, out IEnumerable<string>? stales) ? stales.FirstOrDefault() : null;
         return new CacheResult(value, CacheSource.Peer)
         {
             TimeToLive = ParseMilliseconds(ttls.FirstOrDefault()),

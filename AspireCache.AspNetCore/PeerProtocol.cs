@@ -1,7 +1,8 @@
 using AspireCache.Client;
+
 namespace AspireCache.AspNetCore;
 
-/// <summary>The names and paths that nodes use with each other and with clients.</summary>
+/// <summary>The names and paths that nodes use with each other; those clients see too are in <see cref="CacheHttpProtocol"/>.</summary>
 internal static class PeerProtocol
 {
     /// <summary>The name of the HttpClient that nodes use to ask each other.</summary>
@@ -12,18 +13,6 @@ internal static class PeerProtocol
 
     /// <summary>Peers' path: <c>/_peer/{group}/{key}</c>; never forwarded again.</summary>
     public const string PeerPrefix = "/_peer/";
-
-    /// <summary>How a get was served: hit, peer or load.</summary>
-    public const string ResultHeader = "X-Cache-Result";
-
-    /// <summary>The member that owns the key.</summary>
-    public const string OwnerHeader = "X-Cache-Owner";
-
-    /// <summary>
-    /// Set by a node on a 404/502/504 from <c>/_peer</c> when its data source answered it (no such key) or
-    /// failed, as opposed to the node itself (an unknown group, an error of its own).
-    /// </summary>
-    public const string SourceErrorHeader = "X-Cache-Source-Error";
 
     /// <summary>
     /// Set on a <c>/_peer</c> answer whose headers an owner sent before its load ended, to show that it is
@@ -40,9 +29,6 @@ internal static class PeerProtocol
 
     /// <summary>On a <c>/_peer</c> value that expires: how many milliseconds ago it was loaded or written.</summary>
     public const string AgeHeader = "X-Cache-Age-Ms";
-
-    /// <summary><c>true</c> on a value served past its expiry because its reload failed; to clients and peers alike.</summary>
-    public const string StaleHeader = "X-Cache-Stale";
 
     /// <summary>The path of a key of a group on a peer.</summary>
     public static string PeerPath(string group, string key) =>

@@ -16,8 +16,8 @@ app.MapGet("/items/{key}", async (string key, ICacheClient cache, HttpResponse r
     try
     {
         CacheGetResult item = await cache.GetAsync("demo", key, cancellationToken);
-        response.Headers["X-Cache-Result"] = CacheSourceNames.NameOf(item.Source);
-        response.Headers["X-Cache-Member"] = item.Member;
+        response.Headers[CacheHttpProtocol.ResultHeader] = CacheSourceNames.NameOf(item.Source);
+        response.Headers["X-Served-By"] = item.Member; // the member that answered
         return Results.Bytes(item.Value, "application/octet-stream");
     }
     catch (InvalidCacheKeyException ex)

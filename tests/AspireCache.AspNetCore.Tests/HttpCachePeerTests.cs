@@ -1,3 +1,4 @@
+using AspireCache.Client;
 using System.Diagnostics.Metrics;
 using System.Net;
 using AspireCache.AspNetCore;
@@ -134,7 +135,7 @@ public sealed class HttpCachePeerTests : IDisposable
             var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent([1, 2]) };
             response.Headers.Add(PeerProtocol.TtlHeader, "-1500");
             response.Headers.Add(PeerProtocol.AgeHeader, "61500");
-            response.Headers.Add(PeerProtocol.StaleHeader, "true");
+            response.Headers.Add(CacheHttpProtocol.StaleHeader, "true");
             return response;
         });
 

@@ -31,13 +31,13 @@ public sealed class ClusterTests(ClusterFixture cluster) : IClassFixture<Cluster
             // The sample API's client asks the owner itself, which loads the key; never a node that would ask the owner.
             using HttpResponseMessage first = await api.GetAsync(path, Token);
             Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-            Assert.Equal(owner, Assert.Single(first.Headers.GetValues("X-Cache-Member")));
+            Assert.Equal(owner, Assert.Single(first.Headers.GetValues("X-Served-By")));
             Assert.Equal("load", Assert.Single(first.Headers.GetValues("X-Cache-Result")));
             byte[] fromBackend = await cluster.Backend.GetByteArrayAsync("/data/" + Uri.EscapeDataString(key), Token);
             Assert.Equal(fromBackend, await first.Content.ReadAsByteArrayAsync(Token));
 
             using HttpResponseMessage repeat = await api.GetAsync(path, Token);
-            Assert.Equal(owner, Assert.Single(repeat.Headers.GetValues("X-Cache-Member")));
+            Assert.Equal(owner, Assert.Single(repeat.Headers.GetValues("X-Served-By")));
             Assert.Equal("hit", Assert.Single(repeat.Headers.GetValues("X-Cache-Result")));
         }
     }
