@@ -1,5 +1,3 @@
-using Aspire.Hosting.ApplicationModel;
-
 namespace Aspire.Hosting;
 
 /// <summary>This repository's ready-made cache cluster: nodes run from the CacheNode project.</summary>

@@ -1,8 +1,7 @@
+using AspireCache.AspNetCore;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-
-using AspireCache.AspNetCore;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

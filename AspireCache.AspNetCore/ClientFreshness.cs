@@ -1,5 +1,5 @@
-using AspireCache.Client;
 using System.Globalization;
+using AspireCache.Client;
 using Microsoft.Net.Http.Headers;
 
 namespace AspireCache.AspNetCore;

@@ -1,6 +1,6 @@
-using AspireCache.Client;
 using System.Diagnostics;
 using System.Net;
+using AspireCache.Client;
 
 namespace AspireCache.AspNetCore;
 

@@ -1,5 +1,5 @@
-using AspireCache.Client;
 using System.Net;
+using AspireCache.Client;
 
 namespace AspireCache.AspNetCore;
 

@@ -1,6 +1,6 @@
-using AspireCache.Client;
 using System.Globalization;
 using System.Text;
+using AspireCache.Client;
 
 namespace AspireCache.AspNetCore;
 

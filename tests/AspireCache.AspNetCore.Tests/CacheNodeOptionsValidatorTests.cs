@@ -1,5 +1,3 @@
-using AspireCache.AspNetCore;
-
 namespace AspireCache.AspNetCore.Tests;
 
 /// <summary>Settings that must stop a node at start: lifetimes out of range, and secrets that open too much.</summary>

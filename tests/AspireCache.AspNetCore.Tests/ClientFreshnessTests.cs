@@ -1,4 +1,3 @@
-using AspireCache.AspNetCore;
 using Microsoft.AspNetCore.Http;
 
 namespace AspireCache.AspNetCore.Tests;

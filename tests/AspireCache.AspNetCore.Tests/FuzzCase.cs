@@ -1,5 +1,5 @@
-using AspireCache.Client;
 using System.Text;
+using AspireCache.Client;
 
 namespace AspireCache.AspNetCore.Tests;
 

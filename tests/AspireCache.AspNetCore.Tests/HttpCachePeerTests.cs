@@ -1,7 +1,6 @@
-using AspireCache.Client;
 using System.Diagnostics.Metrics;
 using System.Net;
-using AspireCache.AspNetCore;
+using AspireCache.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using AspireCache.AspNetCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;

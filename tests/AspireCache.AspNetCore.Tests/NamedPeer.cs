@@ -1,5 +1,3 @@
-using AspireCache;
-
 namespace AspireCache.AspNetCore.Tests;
 
 /// <summary>A peer that only has a name: for rings and peer health, which never call it.</summary>

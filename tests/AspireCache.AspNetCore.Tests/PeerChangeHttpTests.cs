@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using System.Net;
-using AspireCache.AspNetCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 

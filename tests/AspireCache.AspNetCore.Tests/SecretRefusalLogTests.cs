@@ -1,4 +1,3 @@
-using AspireCache.AspNetCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 

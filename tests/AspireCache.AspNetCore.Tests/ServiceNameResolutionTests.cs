@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using AspireCache.AspNetCore;
 
 namespace AspireCache.AspNetCore.Tests;
 

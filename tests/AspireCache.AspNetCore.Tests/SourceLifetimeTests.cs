@@ -1,5 +1,4 @@
 using System.Net;
-using AspireCache.AspNetCore;
 
 namespace AspireCache.AspNetCore.Tests;
 

@@ -1,5 +1,3 @@
-using AspireCache.Client;
-
 namespace AspireCache.Client.Tests;
 
 public class CacheKeyPathTests

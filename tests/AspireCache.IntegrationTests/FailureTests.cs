@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using AspireCache;
 
 namespace AspireCache.IntegrationTests;
 

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using AspireCache;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AspireCache.Tests;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text;
-using AspireCache;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AspireCache.Tests;

@@ -1,5 +1,3 @@
-using AspireCache;
-
 namespace AspireCache.Tests;
 
 public class ClusterTests

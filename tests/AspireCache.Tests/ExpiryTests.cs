@@ -1,5 +1,4 @@
 using System.Text;
-using AspireCache;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AspireCache.Tests;

@@ -1,5 +1,3 @@
-using AspireCache;
-
 namespace AspireCache.Tests;
 
 /// <summary>A non-owner keeps copies of keys it keeps asking for, within the group's capacity.</summary>

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text;
-using AspireCache;
 
 namespace AspireCache.Tests;
 

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using AspireCache;
 
 namespace AspireCache.Tests;
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using AspireCache;
 
 namespace AspireCache.Tests;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using AspireCache;
 
 namespace AspireCache.Tests;
 

@@ -1,4 +1,3 @@
-using AspireCache;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AspireCache.Tests;

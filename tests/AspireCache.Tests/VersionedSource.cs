@@ -1,5 +1,4 @@
 using System.Text;
-using AspireCache;
 
 namespace AspireCache.Tests;
 

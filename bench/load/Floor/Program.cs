@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Hosting;
-
 // The floor of bench/load: the cheapest answer an ASP.NET Core process can give to a cache read (one
 // static value, no lookup), so that a node's rate reads as a fraction of what the host allows.
 // Floor:Mode=bare leaves out the service defaults, to show what OpenTelemetry and /metrics cost.
