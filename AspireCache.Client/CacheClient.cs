@@ -40,7 +40,7 @@ internal sealed partial class CacheClient : ICacheClient
         _metrics = metrics;
         _time = time;
         _logger = logger;
-        _router = new MemberRouter([.. members.Select(m => m.Name)], settings.PointsPerMember, settings.AvoidFailedMemberFor, time);
+        _router = new MemberRouter([.. members.Select(m => m.Name)], settings.AvoidFailedMemberFor, time);
         _addresses = new MemberAddresses(members, resolver);
         _admin = string.IsNullOrEmpty(settings.AdminSecret) ? null : new AuthenticationHeaderValue("Bearer", settings.AdminSecret);
     }
@@ -159,22 +159,34 @@ internal sealed partial class CacheClient : ICacheClient
         LogUnanswered(_logger, ex.Member, ex.Reason, _settings.AvoidFailedMemberFor);
     }
 
-    /// <summary>One request to one member: its answer, an exception for its error answer, or <see cref="MemberUnansweredException"/>.</summary>
+    /// <summary>
+    /// One request to one member: its answer, an exception for its error answer, <see cref="MemberUnansweredException"/>
+    /// while the member has not shown it is there, or <see cref="CacheTimeoutException"/> once it has.
+    /// </summary>
     private async Task<CacheGetResult?> AttemptAsync(CacheClientOperation operation, string group, string member, CacheRequest request, bool retried, CancellationToken cancellationToken)
     {
         Uri baseAddress = await _addresses.ResolveAsync(member, cancellationToken).ConfigureAwait(false);
-        using var deadline = new CancellationTokenSource(_settings.LoadTimeout, _time);
-        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+
+        // One source per attempt: the LoadTimeout deadline, which the caller's cancellation trips as well.
+        using var attempt = new CancellationTokenSource(_settings.LoadTimeout, _time);
+        using CancellationTokenRegistration callerCancels = cancellationToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), attempt);
         using HttpRequestMessage message = request.ToMessage(baseAddress);
+
+        // Once the member has answered its liveness check or started answering, it is there: a deadline that
+        // expires after that is its slowness (a slow source, slow acknowledgements), which another member
+        // would share, so it is neither retried nor held against the member.
+        bool alive = false;
         try
         {
             Task<HttpResponseMessage> send = _clients.CreateClient(HttpClientName).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, attempt.Token);
-            if (!send.IsCompleted)
+            if (!send.IsCompleted && await WaitForAnswerAsync(send, member, baseAddress, attempt, cancellationToken).ConfigureAwait(false))
             {
-                await WaitForAnswerAsync(send, member, baseAddress, attempt, cancellationToken).ConfigureAwait(false);
+                alive = true;
+                LogSlowButAlive(_logger, member, _settings.LoadTimeout);
             }
 
             using HttpResponseMessage response = await send.ConfigureAwait(false);
+            alive = true;
             if (!response.IsSuccessStatusCode)
             {
                 NodeProblem problem = await NodeProblem.ReadAsync(response, attempt.Token).ConfigureAwait(false);
@@ -185,6 +197,11 @@ internal sealed partial class CacheClient : ICacheClient
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
+            if (alive)
+            {
+                throw new CacheTimeoutException(member, _settings.LoadTimeout, ex);
+            }
+
             throw new MemberUnansweredException(member, "timeout", ex);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
@@ -198,21 +215,27 @@ internal sealed partial class CacheClient : ICacheClient
     /// whether it is alive. Alive, it is loading or passing a change on, and the caller waits on within
     /// <see cref="CacheClientSettings.LoadTimeout"/>; silent, it is gone, and the request is abandoned.
     /// </summary>
-    private async Task WaitForAnswerAsync(Task<HttpResponseMessage> send, string member, Uri baseAddress, CancellationTokenSource attempt, CancellationToken cancellationToken)
+    /// <returns>True when the member answered its liveness check; false when the request ended first.</returns>
+    private async Task<bool> WaitForAnswerAsync(Task<HttpResponseMessage> send, string member, Uri baseAddress, CancellationTokenSource attempt, CancellationToken cancellationToken)
     {
         try
         {
             await send.WaitAsync(_settings.RequestTimeout, _time, CancellationToken.None).ConfigureAwait(false);
-            return;
+            return false;
         }
         catch (TimeoutException)
         {
         }
 
-        Task<bool> alive = IsAliveAsync(baseAddress, cancellationToken);
-        if (await Task.WhenAny(send, alive).ConfigureAwait(false) == send || await alive.ConfigureAwait(false))
+        Task<bool> probe = IsAliveAsync(baseAddress, cancellationToken);
+        if (await Task.WhenAny(send, probe).ConfigureAwait(false) == send)
         {
-            return;
+            return false;
+        }
+
+        if (await probe.ConfigureAwait(false))
+        {
+            return true;
         }
 
         await attempt.CancelAsync().ConfigureAwait(false);
@@ -290,8 +313,19 @@ internal sealed partial class CacheClient : ICacheClient
         _ => CacheSource.Load,
     };
 
-    private static string? FirstOf(HttpResponseHeaders headers, string name) =>
-        headers.TryGetValues(name, out IEnumerable<string>? values) ? values.FirstOrDefault() : null;
+    /// <summary>A header's first value, read without validating or parsing the others.</summary>
+    private static string? FirstOf(HttpResponseHeaders headers, string name)
+    {
+        if (headers.NonValidated.TryGetValues(name, out HeaderStringValues values))
+        {
+            foreach (string value in values)
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
 
     private static string OutcomeOf(Exception exception, CancellationToken cancellationToken) => exception switch
     {
@@ -306,8 +340,12 @@ internal sealed partial class CacheClient : ICacheClient
         CacheGroupNotFoundException => "unknown_group",
         CacheNodeException => "node_error",
         CacheUnreachableException => "unreachable",
+        CacheTimeoutException => "timeout",
         _ => "error",
     };
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Cache member {Member} is slow to answer but alive; waiting for its answer up to {LoadTimeout} in all.")]
+    private static partial void LogSlowButAlive(ILogger logger, string member, TimeSpan loadTimeout);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cache member {Member} did not answer ({Reason}); its keys go to other members for {AvoidFor}.")]
     private static partial void LogUnanswered(ILogger logger, string member, string reason, TimeSpan avoidFor);

@@ -30,8 +30,9 @@ public sealed class CacheClientSettings
     /// <summary>
     /// How long a request may take in all once its member has shown it is alive: a get that makes the
     /// owner load from a slow source legitimately takes up to the group's LoadTimeout (10 s by default),
-    /// and a write waits for every member's acknowledgement. Default 15 s; keep it above the groups' LoadTimeout,
-    /// so that the node's own 504 arrives first.
+    /// and a write waits for every member's acknowledgement. Past it the request fails with
+    /// <see cref="CacheTimeoutException"/>, without a retry and without avoiding the member, which is there
+    /// but slow. Default 15 s; keep it above the groups' LoadTimeout, so that the node's own 504 arrives first.
     /// </summary>
     public TimeSpan LoadTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
@@ -41,7 +42,4 @@ public sealed class CacheClientSettings
     /// whether it is back.
     /// </summary>
     public TimeSpan AvoidFailedMemberFor { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>Virtual points per member on the ring; must equal the nodes' (<see cref="ConsistentHashRing.DefaultPointsPerMember"/>) or owners disagree.</summary>
-    public int PointsPerMember { get; set; } = ConsistentHashRing.DefaultPointsPerMember;
 }

@@ -42,11 +42,6 @@ internal sealed class CacheClientSettingsValidator(string connectionName) : IVal
             errors.Add($"{section}:{nameof(CacheClientSettings.AvoidFailedMemberFor)} cannot be negative; it is {options.AvoidFailedMemberFor}.");
         }
 
-        if (options.PointsPerMember < 1)
-        {
-            errors.Add($"{section}:{nameof(CacheClientSettings.PointsPerMember)} must be at least 1 (the nodes use {ConsistentHashRing.DefaultPointsPerMember}); it is {options.PointsPerMember}.");
-        }
-
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -7,7 +7,8 @@ namespace AspireCache.Client;
 /// <remarks>
 /// A member that does not answer (its connection fails, or it neither answers nor passes a liveness check
 /// in time) costs one retry on another member, and is avoided for a while; an HTTP answer, an error
-/// included, is never retried. Writes, removals and clears need the cluster's admin secret
+/// included, is never retried, and neither is a member that showed it is alive but is slow
+/// (<see cref="CacheTimeoutException"/>). Writes, removals and clears need the cluster's admin secret
 /// (<see cref="CacheClientSettings.AdminSecret"/>).
 /// </remarks>
 public interface ICacheClient
@@ -22,6 +23,7 @@ public interface ICacheClient
     /// <exception cref="CacheSourceException">The group's source failed (502) or timed out (504, <see cref="CacheSourceException.IsTimeout"/>).</exception>
     /// <exception cref="CacheGroupNotFoundException">The node serves no such group.</exception>
     /// <exception cref="CacheNodeException">A node answered with an error of its own.</exception>
+    /// <exception cref="CacheTimeoutException">The member asked is alive but did not finish within <see cref="CacheClientSettings.LoadTimeout"/>.</exception>
     /// <exception cref="CacheUnreachableException">Neither the owner nor the member tried instead answered.</exception>
     Task<CacheGetResult> GetAsync(string group, string key, CancellationToken cancellationToken = default);
 
@@ -41,6 +43,7 @@ public interface ICacheClient
     /// <exception cref="CacheAccessDeniedException">The admin secret is missing or wrong, or the cluster has writes disabled (401, 403).</exception>
     /// <exception cref="CacheGroupNotFoundException">The node serves no such group.</exception>
     /// <exception cref="CacheNodeException">A node answered with an error of its own.</exception>
+    /// <exception cref="CacheTimeoutException">The member asked is alive but did not finish within <see cref="CacheClientSettings.LoadTimeout"/>.</exception>
     /// <exception cref="CacheUnreachableException">Neither the owner nor the member tried instead answered.</exception>
     Task WriteAsync(string group, string key, ReadOnlyMemory<byte> value, TimeSpan? timeToLive = null, CancellationToken cancellationToken = default);
 
@@ -53,6 +56,7 @@ public interface ICacheClient
     /// <exception cref="CacheAccessDeniedException">The admin secret is missing or wrong, or the cluster has writes disabled (401, 403).</exception>
     /// <exception cref="CacheGroupNotFoundException">The node serves no such group.</exception>
     /// <exception cref="CacheNodeException">A node answered with an error of its own.</exception>
+    /// <exception cref="CacheTimeoutException">The member asked is alive but did not finish within <see cref="CacheClientSettings.LoadTimeout"/>.</exception>
     /// <exception cref="CacheUnreachableException">Neither the owner nor the member tried instead answered.</exception>
     Task RemoveAsync(string group, string key, CancellationToken cancellationToken = default);
 
@@ -63,6 +67,7 @@ public interface ICacheClient
     /// <exception cref="CacheAccessDeniedException">The admin secret is missing or wrong, or the cluster has writes disabled (401, 403).</exception>
     /// <exception cref="CacheGroupNotFoundException">The node serves no such group.</exception>
     /// <exception cref="CacheNodeException">A node answered with an error of its own.</exception>
+    /// <exception cref="CacheTimeoutException">The member asked is alive but did not finish within <see cref="CacheClientSettings.LoadTimeout"/>.</exception>
     /// <exception cref="CacheUnreachableException">Neither member tried answered.</exception>
     Task ClearAsync(string group, CancellationToken cancellationToken = default);
 }

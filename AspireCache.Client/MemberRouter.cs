@@ -9,28 +9,27 @@ namespace AspireCache.Client;
 /// keys once they find it down).
 /// </summary>
 /// <remarks>
-/// The ring is the nodes' own construction: the same member names, points per member and hash. Avoidance
+/// The ring is the nodes' own construction: the same member names, points per member (the nodes always use
+/// <see cref="ConsistentHashRing.DefaultPointsPerMember"/>) and hash. Avoidance
 /// changes are rare and rebuild an immutable snapshot under a lock; picks read the snapshot without one.
 /// </remarks>
 internal sealed class MemberRouter
 {
     private readonly ConsistentHashRing _all;
     private readonly string[] _members;
-    private readonly int _pointsPerMember;
     private readonly long _avoidTicks;
     private readonly TimeProvider _time;
     private readonly Lock _writeLock = new();
     private readonly ConcurrentDictionary<string, ConsistentHashRing> _ringsWithout = new(StringComparer.Ordinal);
     private volatile Snapshot _snapshot;
 
-    public MemberRouter(IReadOnlyList<string> members, int pointsPerMember, TimeSpan avoidFor, TimeProvider time)
+    public MemberRouter(IReadOnlyList<string> members, TimeSpan avoidFor, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(members);
         _members = [.. members];
-        _pointsPerMember = pointsPerMember;
         _time = time;
         _avoidTicks = (long)(avoidFor.TotalSeconds * time.TimestampFrequency);
-        _all = new ConsistentHashRing(pointsPerMember);
+        _all = new ConsistentHashRing();
         _all.Add(_members);
         _snapshot = new Snapshot(_all, FrozenDictionary<string, long>.Empty, long.MaxValue);
     }
@@ -109,14 +108,14 @@ internal sealed class MemberRouter
             return new Snapshot(_all, FrozenDictionary<string, long>.Empty, long.MaxValue);
         }
 
-        var live = new ConsistentHashRing(_pointsPerMember);
+        var live = new ConsistentHashRing();
         live.Add(_members.Where(m => !avoidedUntil.ContainsKey(m)));
         return new Snapshot(live, avoidedUntil.ToFrozenDictionary(StringComparer.Ordinal), avoidedUntil.Values.Min());
     }
 
     private ConsistentHashRing RingWithout(string member)
     {
-        var ring = new ConsistentHashRing(_pointsPerMember);
+        var ring = new ConsistentHashRing();
         ring.Add(_members.Where(m => !string.Equals(m, member, StringComparison.Ordinal)));
         return ring;
     }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace AspireCache.Client.Tests;
 
-/// <summary>An application with <c>AddCacheClient("cache")</c> whose client talks to <see cref="FakeNodes"/>.</summary>
+/// <summary>An application with <c>AddCacheClient("cache")</c> (and whatever else a test adds) whose clients talk to <see cref="FakeNodes"/>.</summary>
 internal sealed class ClientHost : IDisposable
 {
     public const string Secret = "the-admin-secret";
@@ -32,7 +32,8 @@ internal sealed class ClientHost : IDisposable
         Action<CacheClientSettings>? configure = null,
         Dictionary<string, string?>? configuration = null,
         TimeProvider? time = null,
-        Action<CacheClientBuilder>? then = null)
+        Action<CacheClientBuilder>? then = null,
+        Action<HostApplicationBuilder>? alsoAdd = null)
     {
         HostApplicationBuilder builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(configuration ?? new Dictionary<string, string?>
@@ -49,6 +50,7 @@ internal sealed class ClientHost : IDisposable
 
         CacheClientBuilder client = builder.AddCacheClient("cache", configure);
         then?.Invoke(client);
+        alsoAdd?.Invoke(builder);
         var nodes = new FakeNodes();
         builder.Services.AddHttpClient("aspirecache-client").ConfigurePrimaryHttpMessageHandler(() => nodes);
         return new ClientHost(builder.Build(), nodes);

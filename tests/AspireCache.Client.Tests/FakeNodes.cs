@@ -42,9 +42,9 @@ internal sealed class FakeNodes : HttpMessageHandler
         return response;
     }
 
-    public static HttpResponseMessage Problem(HttpStatusCode status, string? type = null, bool fromSource = false, string? membersJson = null)
+    public static HttpResponseMessage Problem(HttpStatusCode status, string? type = null, bool fromSource = false, string? membersJson = null, string title = "t")
     {
-        string json = $$"""{"status":{{(int)status}},"title":"t","detail":"the node's detail"{{(type is null ? "" : $",\"type\":\"{type}\"")}}{{(membersJson is null ? "" : $",\"members\":{membersJson}")}}}""";
+        string json = $$"""{"status":{{(int)status}},"title":"{{title}}","detail":"the node's detail"{{(type is null ? "" : $",\"type\":\"{type}\"")}}{{(membersJson is null ? "" : $",\"members\":{membersJson}")}}}""";
         var response = new HttpResponseMessage(status) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/problem+json") };
         if (fromSource)
         {

@@ -157,7 +157,6 @@ public class OwnerRoutingTests
     [Theory]
     [InlineData(HttpStatusCode.NotFound, CacheHttpProtocol.NoSuchKeyProblem, true, typeof(CacheKeyNotFoundException))]
     [InlineData(HttpStatusCode.NotFound, CacheHttpProtocol.UnknownGroupProblem, false, typeof(CacheGroupNotFoundException))]
-    [InlineData(HttpStatusCode.BadRequest, null, false, typeof(InvalidCacheKeyException))]
     [InlineData(HttpStatusCode.BadGateway, null, true, typeof(CacheSourceException))]
     [InlineData(HttpStatusCode.GatewayTimeout, null, true, typeof(CacheSourceException))]
     [InlineData(HttpStatusCode.BadGateway, null, false, typeof(CacheNodeException))]

@@ -37,7 +37,6 @@ public class SettingsTests
     [InlineData("ProbeTimeout", "-00:00:01", "ProbeTimeout must be positive")]
     [InlineData("LoadTimeout", "00:00:01", "LoadTimeout (00:00:01) must be longer than RequestTimeout")]
     [InlineData("AvoidFailedMemberFor", "-00:00:01", "AvoidFailedMemberFor cannot be negative")]
-    [InlineData("PointsPerMember", "0", "PointsPerMember must be at least 1")]
     public void ASettingOutOfRange_IsRefused_NamingIt(string setting, string value, string error)
     {
         OptionsValidationException ex = Invalid(new()
@@ -78,7 +77,6 @@ public class SettingsTests
         Assert.Equal(TimeSpan.FromSeconds(2), settings.RequestTimeout);
         Assert.Equal(TimeSpan.FromSeconds(3), settings.ProbeTimeout);
         Assert.Equal(TimeSpan.FromSeconds(15), settings.LoadTimeout);
-        Assert.Equal(ConsistentHashRing.DefaultPointsPerMember, settings.PointsPerMember);
     }
 
     [Fact]
