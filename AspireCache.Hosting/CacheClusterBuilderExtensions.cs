@@ -100,9 +100,12 @@ public static class CacheClusterBuilderExtensions
     }
 
     /// <summary>
-    /// Turns on the nodes' fault injection (<c>Cache:Faults:Enabled</c>), which lets a test make a node
-    /// misbehave on request. For failure tests only: never in an application that serves real callers.
+    /// For failure tests only: turns on the nodes' fault injection (<c>Cache:Faults:Enabled</c>), which opens
+    /// fault endpoints (<c>/_faults/…</c>) on every node through which a caller can make the node delay its
+    /// answers to peers and refuse their changes. The endpoints take the peer secret; they exist to break the
+    /// cluster on purpose, so never call this in an application that serves real callers.
     /// </summary>
+    /// <remarks>Off unless this is called; the nodes then serve no fault endpoints at all.</remarks>
     /// <param name="cluster">The cluster.</param>
     /// <returns>The cluster.</returns>
     /// <example>

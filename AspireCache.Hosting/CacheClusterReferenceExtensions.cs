@@ -26,7 +26,7 @@ public static class CacheClusterReferenceExtensions
     /// <returns>The client.</returns>
     /// <example>
     /// <code>
-    /// var cache = builder.AddCacheCluster("cache", nodes: 3).WithGroup("demo", source: backend);
+    /// var cache = builder.AddCacheCluster&lt;Projects.CacheService&gt;("cache", nodes: 3).WithGroup("demo", source: backend);
     /// builder.AddProject&lt;Projects.Storefront&gt;("storefront").WithReference(cache).WaitFor(cache);
     /// builder.AddProject&lt;Projects.Importer&gt;("importer").WithReference(cache, adminAccess: true);
     /// </code>

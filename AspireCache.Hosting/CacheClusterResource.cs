@@ -15,10 +15,11 @@ public sealed class CacheClusterResource : Resource, IResourceWithConnectionStri
     {
         PeerSecret = peerSecret;
         AdminSecret = adminSecret;
+        Nodes = _nodes.AsReadOnly();
     }
 
-    /// <summary>The nodes, in member order: <c>{name}-0</c>, <c>{name}-1</c>, …</summary>
-    public IReadOnlyList<ProjectResource> Nodes => _nodes;
+    /// <summary>The nodes, in member order: <c>{name}-0</c>, <c>{name}-1</c>, …; the set is fixed when the cluster is added.</summary>
+    public IReadOnlyList<ProjectResource> Nodes { get; }
 
     /// <summary>The secret with which nodes prove to each other that they are members; clients never get it.</summary>
     public ParameterResource PeerSecret { get; }

@@ -1,10 +1,12 @@
-using System.Globalization;
 using Aspire.Hosting.ApplicationModel;
 using AspireCache;
 
 namespace Aspire.Hosting;
 
-/// <summary>Adds cache groups, each with the service it loads from, to every node of a cache cluster.</summary>
+/// <summary>
+/// Adds cache groups to every node of a cache cluster: loaded from a service of the application, loaded by
+/// the node project's own code, or without a source.
+/// </summary>
 public static class CacheGroupBuilderExtensions
 {
     /// <summary>
@@ -25,9 +27,9 @@ public static class CacheGroupBuilderExtensions
     /// <returns>The cluster.</returns>
     /// <example>
     /// <code>
-    /// var backend = builder.AddProject&lt;Projects.DemoBackend&gt;("demobackend");
-    /// builder.AddCacheCluster("cache", nodes: 3)
-    ///     .WithGroup("demo", source: backend, path: "/data/{key}", capacityBytes: 128 &lt;&lt; 20, timeToLive: TimeSpan.FromMinutes(1), refreshAhead: 0.2);
+    /// var backend = builder.AddProject&lt;Projects.Catalog&gt;("catalog");
+    /// builder.AddCacheCluster&lt;Projects.CatalogCache&gt;("cache", nodes: 3)
+    ///     .WithGroup("products", source: backend, path: "/products/{key}", capacityBytes: 128 &lt;&lt; 20, timeToLive: TimeSpan.FromMinutes(1), refreshAhead: 0.2);
     /// </code>
     /// </example>
     public static IResourceBuilder<CacheClusterResource> WithGroup<TSource>(
@@ -56,32 +58,94 @@ public static class CacheGroupBuilderExtensions
             (CacheSettingNames.Group.SourceService, source.Resource.Name),
             (CacheSettingNames.Group.SourcePath, path),
         };
-        if (capacityBytes is long capacity)
-        {
-            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity, nameof(capacityBytes));
-            settings.Add((CacheSettingNames.Group.CapacityBytes, capacity.ToString(CultureInfo.InvariantCulture)));
-        }
-
-        AddPositive(settings, CacheSettingNames.Group.LoadTimeout, loadTimeout, nameof(loadTimeout));
-        AddPositive(settings, CacheSettingNames.Group.TimeToLive, timeToLive, nameof(timeToLive));
-        if (refreshAhead is double share)
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(share, nameof(refreshAhead));
-            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(share, 1, nameof(refreshAhead));
-            settings.Add((CacheSettingNames.Group.RefreshAhead, share.ToString(CultureInfo.InvariantCulture)));
-        }
-
-        if (staleIfError is TimeSpan stale)
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(stale, TimeSpan.Zero, nameof(staleIfError));
-            settings.Add((CacheSettingNames.Group.StaleIfError, stale.ToString("c", CultureInfo.InvariantCulture)));
-        }
+        CacheGroupLimits.Add(settings, capacityBytes, loadTimeout, timeToLive, refreshAhead, staleIfError);
 
         foreach (ProjectResource resource in cluster.Resource.Nodes)
         {
-            IResourceBuilder<ProjectResource> node = cluster.ApplicationBuilder.CreateResourceBuilder(resource)
+            cluster.ApplicationBuilder.CreateResourceBuilder(resource)
                 .WithReference(source)
                 .WaitFor(source);
+        }
+
+        return WithSettings(cluster, group, settings);
+    }
+
+    /// <summary>
+    /// Sets the limits of a group whose source the node project adds in code
+    /// (<c>AddAspireCache().AddGroup("{group}", loader)</c>), on every node of the cluster. A setting left null
+    /// keeps the node's default; with none given this adds nothing. The project must add the group: a node
+    /// refuses to start with limits for a group that has no source.
+    /// </summary>
+    /// <param name="cluster">The cluster.</param>
+    /// <param name="group">The group's name, as the project adds it and as clients name it in <c>/cache/{group}/{key}</c>.</param>
+    /// <param name="capacityBytes">Each node's capacity for the group, in bytes (the node's default is 64 MiB).</param>
+    /// <param name="loadTimeout">How long a load may take (the node's default is 10 s).</param>
+    /// <param name="timeToLive">How long a loaded value may be served (by default values live until evicted).</param>
+    /// <param name="refreshAhead">The last share of a lifetime, 0 to less than 1, in which a hit starts a background reload (off by default).</param>
+    /// <param name="staleIfError">How long past its expiry a value may be served when its reload fails (off by default).</param>
+    /// <returns>The cluster.</returns>
+    /// <example>
+    /// <code>
+    /// // The project: builder.Services.AddAspireCache().AddGroup("prices", LoadPriceAsync);
+    /// builder.AddCacheCluster&lt;Projects.PricingService&gt;("cache", nodes: 3)
+    ///     .WithGroup("prices", capacityBytes: 32 &lt;&lt; 20, timeToLive: TimeSpan.FromSeconds(30));
+    /// </code>
+    /// </example>
+    public static IResourceBuilder<CacheClusterResource> WithGroup(
+        this IResourceBuilder<CacheClusterResource> cluster,
+        string group,
+        long? capacityBytes = null,
+        TimeSpan? loadTimeout = null,
+        TimeSpan? timeToLive = null,
+        double? refreshAhead = null,
+        TimeSpan? staleIfError = null)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        ArgumentException.ThrowIfNullOrEmpty(group);
+
+        var settings = new List<(string Key, string Value)>();
+        CacheGroupLimits.Add(settings, capacityBytes, loadTimeout, timeToLive, refreshAhead, staleIfError);
+        return WithSettings(cluster, group, settings);
+    }
+
+    /// <summary>
+    /// Serves a group without a source on every node of the cluster (<c>Cache:Groups:{group}:NoSource=true</c>):
+    /// it holds only the values clients write to it, and a get of any other key answers "no such key" (404).
+    /// Clients that write need <c>WithReference(cluster, adminAccess: true)</c>. The node project must not add
+    /// the group in code as well: a group has one source.
+    /// </summary>
+    /// <param name="cluster">The cluster.</param>
+    /// <param name="group">The group's name, as clients name it in <c>/cache/{group}/{key}</c>.</param>
+    /// <param name="capacityBytes">Each node's capacity for the group, in bytes (the node's default is 64 MiB).</param>
+    /// <param name="timeToLive">How long a written value may be served (by default values live until evicted or removed).</param>
+    /// <returns>The cluster.</returns>
+    /// <example>
+    /// <code>
+    /// var cache = builder.AddCacheCluster&lt;Projects.CacheService&gt;("cache", nodes: 3)
+    ///     .WithNoSourceGroup("sessions", capacityBytes: 256 &lt;&lt; 20, timeToLive: TimeSpan.FromMinutes(20));
+    /// builder.AddProject&lt;Projects.Storefront&gt;("storefront").WithReference(cache, adminAccess: true);
+    /// </code>
+    /// </example>
+    public static IResourceBuilder<CacheClusterResource> WithNoSourceGroup(
+        this IResourceBuilder<CacheClusterResource> cluster,
+        string group,
+        long? capacityBytes = null,
+        TimeSpan? timeToLive = null)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        ArgumentException.ThrowIfNullOrEmpty(group);
+
+        var settings = new List<(string Key, string Value)> { (CacheSettingNames.Group.NoSource, "true") };
+        CacheGroupLimits.Add(settings, capacityBytes, loadTimeout: null, timeToLive, refreshAhead: null, staleIfError: null);
+        return WithSettings(cluster, group, settings);
+    }
+
+    private static IResourceBuilder<CacheClusterResource> WithSettings(
+        IResourceBuilder<CacheClusterResource> cluster, string group, List<(string Key, string Value)> settings)
+    {
+        foreach (ProjectResource resource in cluster.Resource.Nodes)
+        {
+            IResourceBuilder<ProjectResource> node = cluster.ApplicationBuilder.CreateResourceBuilder(resource);
             foreach ((string key, string value) in settings)
             {
                 node.WithEnvironment(CacheSettingNames.EnvironmentVariable(CacheSettingNames.Groups, group, key), value);
@@ -89,14 +153,5 @@ public static class CacheGroupBuilderExtensions
         }
 
         return cluster;
-    }
-
-    private static void AddPositive(List<(string Key, string Value)> settings, string key, TimeSpan? value, string parameterName)
-    {
-        if (value is TimeSpan span)
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(span, TimeSpan.Zero, parameterName);
-            settings.Add((key, span.ToString("c", CultureInfo.InvariantCulture)));
-        }
     }
 }

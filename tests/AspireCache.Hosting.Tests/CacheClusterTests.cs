@@ -22,6 +22,20 @@ public sealed class CacheClusterTests
     }
 
     [Fact]
+    public void Nodes_CannotBeChanged_FromOutside()
+    {
+        IDistributedApplicationBuilder builder = ModelBuilder.Create();
+
+        IResourceBuilder<CacheClusterResource> cluster = builder.AddCacheCluster<CacheNodeProject>("cache", nodes: 2);
+
+        Assert.IsNotType<List<ProjectResource>>(cluster.Resource.Nodes);
+        ICollection<ProjectResource> asCollection = Assert.IsAssignableFrom<ICollection<ProjectResource>>(cluster.Resource.Nodes);
+        Assert.True(asCollection.IsReadOnly);
+        Assert.Throws<NotSupportedException>(() => asCollection.Add(cluster.Resource.Nodes[0]));
+        Assert.Equal(2, cluster.Resource.Nodes.Count);
+    }
+
+    [Fact]
     public async Task ConnectionString_IsTheMemberNames_CommaSeparated()
     {
         IDistributedApplicationBuilder builder = ModelBuilder.Create();
