@@ -12,5 +12,5 @@ internal static class Problems
         WriteAsync(context, StatusCodes.Status404NotFound, "Unknown group", $"This node serves no group named '{group}'.", CacheHttpProtocol.UnknownGroupProblem);
 
     public static Task InvalidKeyAsync(HttpContext context, string detail) =>
-        WriteAsync(context, StatusCodes.Status400BadRequest, "Invalid key", detail);
+        WriteAsync(context, StatusCodes.Status400BadRequest, "Invalid key", detail, CacheHttpProtocol.InvalidKeyProblem);
 }

@@ -34,10 +34,10 @@ public static class CacheHttpProtocol
     public const string ValueTooLargeProblem = "urn:aspirecache:problem:value-too-large";
 
     /// <summary>
-    /// The title of a 400 for a key that the group refuses (empty, or longer than it allows): the node gives that
-    /// problem no type of its own, and its other 400s (a write's unreadable Cache-Control, say) are not about the key.
+    /// The problem type of a 400 for a key that the group refuses (empty, too long, malformed); the node's
+    /// other 400s (a write's unreadable Cache-Control, say) are not about the key.
     /// </summary>
-    internal const string InvalidKeyTitle = "Invalid key";
+    public const string InvalidKeyProblem = "urn:aspirecache:problem:invalid-key";
 
     /// <summary>The liveness path every node answers cheaply; a client asks it when a node is slow to answer.</summary>
     public const string AlivePath = "/alive";

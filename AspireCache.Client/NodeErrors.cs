@@ -12,7 +12,7 @@ internal static class NodeErrors
         string detail = problem.Detail ?? $"Member {member} answered {(int)status} {response.ReasonPhrase}.";
         switch (status)
         {
-            case HttpStatusCode.BadRequest when problem.Title == CacheHttpProtocol.InvalidKeyTitle:
+            case HttpStatusCode.BadRequest when problem.Type == CacheHttpProtocol.InvalidKeyProblem:
                 return new InvalidCacheKeyException(detail);
             case HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden:
                 return new CacheAccessDeniedException(

@@ -123,6 +123,7 @@ public sealed class ClientChangeHttpTests(LifetimeNodeFactory node) : IClassFixt
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(AspireCache.Client.CacheHttpProtocol.InvalidKeyProblem, await response.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
         Assert.Equal("hit", get.Header("X-Cache-Result"));
     }
 

@@ -21,7 +21,7 @@ public class ErrorAnswerTests
     public async Task Get_ABadRequestForTheKey_ThrowsInvalidCacheKeyException_WithTheNodesDetail()
     {
         using ClientHost host = ClientHost.Create();
-        AnswerEveryone(host, () => FakeNodes.Problem(HttpStatusCode.BadRequest, title: "Invalid key"));
+        AnswerEveryone(host, () => FakeNodes.Problem(HttpStatusCode.BadRequest, type: CacheHttpProtocol.InvalidKeyProblem, title: "Invalid key"));
 
         InvalidCacheKeyException ex = await Assert.ThrowsAsync<InvalidCacheKeyException>(() => host.Client.GetAsync("demo", "k", Token));
 
@@ -32,6 +32,7 @@ public class ErrorAnswerTests
     [Theory]
     [InlineData("Invalid Cache-Control")]
     [InlineData("Bad Request")]
+    [InlineData("Invalid key")] // the title alone does not make it the key's problem: the type does
     public async Task Write_ABadRequestForSomethingElse_ThrowsCacheNodeException_NotAnInvalidKey(string title)
     {
         using ClientHost host = ClientHost.Create();
