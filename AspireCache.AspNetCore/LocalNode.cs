@@ -14,7 +14,8 @@ internal sealed class LocalNode : IDisposable
         ILoggerFactory loggers,
         IMeterFactory meters,
         TimeProvider time,
-        MissedChanges missed)
+        MissedChanges missed,
+        IServiceProvider services)
     {
         CacheNodeOptions settings = options.Value;
         Name = settings.NodeName;
@@ -30,7 +31,7 @@ internal sealed class LocalNode : IDisposable
             pair => pair.Key,
             pair => new CacheGroup(
                 pair.Key,
-                LoaderOf(pair.Key, pair.Value, sources.GetValueOrDefault(pair.Key), clients),
+                LoaderOf(pair.Key, pair.Value, sources.GetValueOrDefault(pair.Key), clients, services),
                 pair.Value.ToGroupOptions(Name, time, meters),
                 Picker),
             StringComparer.Ordinal);
@@ -49,8 +50,8 @@ internal sealed class LocalNode : IDisposable
     public FrozenDictionary<string, CacheGroup> Groups { get; }
 
     // A source given in code comes first; the validator has made sure that configuration names none then.
-    private static CacheLoader LoaderOf(string group, CacheGroupSettings settings, CacheGroupSource? code, IHttpClientFactory clients) =>
-        code is not null ? code.Loader ?? new NoSourceLoader(group).LoadAsync
+    private static CacheLoader LoaderOf(string group, CacheGroupSettings settings, CacheGroupSource? code, IHttpClientFactory clients, IServiceProvider services) =>
+        code is not null ? code.LoaderFor(services) ?? new NoSourceLoader(group).LoadAsync
         : settings.NoSource ? new NoSourceLoader(group).LoadAsync
         : new HttpSourceLoader(group, settings, clients).LoadAsync;
 

@@ -46,6 +46,23 @@ public sealed class EmbeddedCacheTests
     }
 
     [Fact]
+    public async Task AGroupsLoader_CanBeMadeFromTheApplicationsServices()
+    {
+        await using WebApplication app = EmbeddedCacheApp.Build(cache =>
+        {
+            cache.Services.AddKeyedSingleton("greeting", "hello from the container");
+            cache.AddGroup("greetings", CacheGroupSource.FromServices(services =>
+            {
+                string greeting = services.GetRequiredKeyedService<string>("greeting");
+                return (key, _) => ValueTask.FromResult<LoadedValue>(Encoding.UTF8.GetBytes($"{greeting}: {key}"));
+            }));
+        });
+        using HttpClient client = await EmbeddedCacheApp.StartAsync(app, Token);
+
+        Assert.Equal("hello from the container: ada", await client.GetStringAsync("/cache/greetings/ada", Token));
+    }
+
+    [Fact]
     public async Task AGroupAddedInCode_TakesItsLimitsFromConfiguration()
     {
         await using WebApplication app = EmbeddedCacheApp.Build(
