@@ -20,6 +20,13 @@ public sealed class DemoBackendOptions
     [Range(0, 64 * 1024 * 1024)]
     public int ValueBytes { get; set; } = 1024;
 
+    /// <summary>
+    /// How many keys <c>/stats</c> counts one by one: the most recently called; older ones are dropped (the
+    /// total still counts them), so that memory stays bounded however many keys are read. Default 10,000.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int TrackedKeys { get; set; } = 10_000;
+
     /// <summary>The share of requests, 0 to 1, that fail at random with 500. Default 0.</summary>
     [Range(0.0, 1.0)]
     public double ErrorRate { get; set; }

@@ -10,7 +10,7 @@ builder.Services.AddOptions<DemoBackendOptions>()
     .BindConfiguration(DemoBackendOptions.SectionName)
     .ValidateDataAnnotations()
     .ValidateOnStart();
-builder.Services.AddSingleton<CallStats>();
+builder.Services.AddSingleton(services => new CallStats(services.GetRequiredService<IOptions<DemoBackendOptions>>().Value.TrackedKeys));
 builder.Services.AddSingleton<ValueOverrides>();
 builder.Services.AddSingleton<SourceFaults>();
 
