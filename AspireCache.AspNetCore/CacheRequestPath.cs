@@ -1,4 +1,5 @@
 using AspireCache.Client;
+
 namespace AspireCache.AspNetCore;
 
 /// <summary>The group and key of a <c>/cache/…</c> or <c>/_peer/…</c> request, read from the raw request target.</summary>

@@ -1,4 +1,5 @@
 using AspireCache.Client;
+
 namespace AspireCache.AspNetCore;
 
 /// <summary>

@@ -63,21 +63,15 @@ internal sealed class CacheMetrics
 
     public Histogram<double> LoadDuration { get; }
 
+    // Seconds, with buckets from sub-millisecond hits to multi-second timeouts (the exporter's default suits milliseconds).
+    private Histogram<double> Duration(string name, string description) =>
+        _meter.CreateHistogram(name, unit: "s", description: description, tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+
     private CacheMetrics(Meter meter)
     {
         _meter = meter;
-        GetDuration = meter.CreateHistogram(
-            "aspirecache.get.duration",
-            unit: "s",
-            description: "Duration of client gets, by how they were served (hit, peer, load).",
-            tags: null,
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
-        LoadDuration = meter.CreateHistogram(
-            "aspirecache.load.duration",
-            unit: "s",
-            description: "Duration of calls to the loader (the data source), by outcome.",
-            tags: null,
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        GetDuration = Duration("aspirecache.get.duration", "Duration of client gets, by how they were served (hit, peer, load).");
+        LoadDuration = Duration("aspirecache.load.duration", "Duration of calls to the loader (the data source), by outcome.");
         Counter("aspirecache.gets", "{get}", "Client gets.", s => s.Gets);
         Counter("aspirecache.hits", "{hit}", "Client gets answered from this node's memory: its store or its hot cache.", s => s.Hits);
         Counter("aspirecache.hot.hits", "{hit}", "Client gets answered from the hot cache (copies of other nodes' values); part of the hits.", s => s.HotHits);
