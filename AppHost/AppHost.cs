@@ -7,7 +7,13 @@ IDistributedApplicationBuilder builder = DistributedApplication.CreateBuilder(ar
 int nodeCount = int.TryParse(builder.Configuration["NodeCount"], out int configured) ? configured : 3;
 
 IResourceBuilder<ProjectResource> backend = builder.AddProject<Projects.DemoBackend>("demobackend")
-    .WithHttpHealthCheck("/health");
+    .WithHttpHealthCheck("/health")
+    .WithHttpCommand("/stats/reset", "Reset stats", commandName: "reset-stats", commandOptions: new HttpCommandOptions
+    {
+        Method = HttpMethod.Post,
+        Description = "Sets the backend's call counts (GET /stats) back to zero.",
+        IconName = "ArrowReset",
+    });
 
 // How long the backend's slow- keys take (default 30 s); tests set it to sit between the peer and load timeouts.
 if (builder.Configuration["Demo:SlowDelay"] is { Length: > 0 } slowDelay)
@@ -41,9 +47,16 @@ builder.AddProject<Projects.DemoApi>("demoapi")
     .WaitFor(cache)
     .WithHttpHealthCheck("/health");
 
-// Metrics history: Prometheus scrapes every node and the backend; Grafana shows grafana/dashboards.
-// Containers where a runtime answers, else Prometheus from PATH (see ObservabilityExtensions).
-builder.AddMetricsStack(cache, new ScrapeJob("demobackend", [backend]));
+// Traffic to watch: Zipf-skewed reads at a chosen rate, started and stopped from the dashboard
+// ("Start load") or with curl (POST http://localhost:5380/start); it does not start by itself.
+IResourceBuilder<ProjectResource> loadgen = builder.AddLoadGenerator(cache);
+
+// Metrics history: Prometheus scrapes every node, the backend and the load generator; Grafana shows
+// grafana/dashboards. Containers where a runtime answers, else Prometheus from PATH (see ObservabilityExtensions).
+builder.AddMetricsStack(cache, new ScrapeJob("demobackend", [backend]), new ScrapeJob("loadgen", [loadgen]));
+
+// "cache-0 is at http://localhost:5401", … on the console, for whoever does not open the dashboard.
+builder.LogResourceAddresses();
 
 builder.Build().Run();
 

@@ -16,6 +16,9 @@ public static class ObservabilityExtensions
     /// <summary>The Prometheus job of the cache nodes, which the dashboards of <c>grafana/</c> select.</summary>
     public const string CacheJobName = "aspirecache";
 
+    /// <summary>The cluster's hit ratio over the last minute, as the overview dashboard's "Cluster hit ratio over time" panel computes it.</summary>
+    public const string HitRatioQuery = "sum(rate(aspirecache_hits_total[1m])) / sum(rate(aspirecache_gets_total[1m]))";
+
     /// <summary>
     /// Adds Prometheus scraping every node of <paramref name="cluster"/> (job <see cref="CacheJobName"/>) and
     /// <paramref name="otherJobs"/> on their allocated addresses, and Grafana with the dashboards of
@@ -64,7 +67,7 @@ public static class ObservabilityExtensions
         IResourceBuilder<ExecutableResource>? prometheus = builder.AddPrometheusExecutable(jobs, scrapeInterval);
         LogAtStart(builder, prometheus is null
             ? ("Prometheus is not on PATH, so metrics are not kept (install it: apt-get install prometheus). Grafana is left out too: it runs only as a container, and no container runtime answered.", LogLevel.Warning)
-            : ($"Grafana is left out: it runs only as a container, and no container runtime answered ({why}). Prometheus runs from PATH.", LogLevel.Information));
+            : ($"Grafana is left out: it runs only as a container, and no container runtime answered ({why}). Prometheus runs from PATH; its \"Hit ratio\" link shows the graph. For Grafana with the dashboards of grafana/, install Docker or Podman, start it, and run the AppHost again.", LogLevel.Information));
         return new MetricsStack(prometheus, null);
     }
 
@@ -74,6 +77,7 @@ public static class ObservabilityExtensions
         IResourceBuilder<ContainerResource> prometheus = builder.AddContainer("prometheus", image[0], image[1])
             .WithHttpEndpoint(targetPort: 9090, name: PrometheusConfig.EndpointName)
             .WithUrlForEndpoint(PrometheusConfig.EndpointName, url => url.DisplayText = "Prometheus")
+            .WithHitRatioLink()
             // Arguments replace the image's command, so its defaults are repeated.
             .WithArgs("--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus", "--storage.tsdb.retention.time=1d")
             // Addresses as the container sees them: the orchestrator's tunnel to the host.
@@ -127,6 +131,7 @@ public static class ObservabilityExtensions
             // Not proxied: Prometheus itself listens on the port the orchestrator allocates.
             .WithHttpEndpoint(name: PrometheusConfig.EndpointName, env: null, isProxied: false)
             .WithUrlForEndpoint(PrometheusConfig.EndpointName, url => url.DisplayText = "Prometheus")
+            .WithHitRatioLink()
             .WithHttpHealthCheck("/-/ready");
 
         EndpointReference http = prometheus.GetEndpoint(PrometheusConfig.EndpointName);
@@ -156,6 +161,23 @@ public static class ObservabilityExtensions
 
         return prometheus;
     }
+
+    // A second link on the Prometheus resource, straight to the graph people start from.
+    private static IResourceBuilder<T> WithHitRatioLink<T>(this IResourceBuilder<T> prometheus)
+        where T : IResourceWithEndpoints =>
+        prometheus.WithUrls(urls =>
+        {
+            EndpointReference http = prometheus.GetEndpoint(PrometheusConfig.EndpointName);
+            if (http.IsAllocated)
+            {
+                urls.Urls.Add(new ResourceUrlAnnotation
+                {
+                    Url = $"{http.Url}/graph?g0.expr={Uri.EscapeDataString(HitRatioQuery)}&g0.tab=0&g0.range_input=15m",
+                    DisplayText = "Hit ratio",
+                    Endpoint = http,
+                });
+            }
+        });
 
     private static void WaitForTargets<T>(IResourceBuilder<T> prometheus, ScrapeJob[] jobs)
         where T : IResourceWithWaitSupport

@@ -95,6 +95,7 @@ public static class CacheClusterBuilderExtensions
         }
 
         CacheClusterState.Report(cluster);
+        CacheClusterCommands.Add(cluster);
         CacheClusterReferenceExtensions.CompleteConnectionStringReferences(cluster);
         return cluster;
     }

@@ -1,0 +1,132 @@
+using AspireCache.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace LoadGenerator.Tests;
+
+public sealed class LoadRunTests : IDisposable
+{
+    private readonly FakeTimeProvider _time = new();
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly LoadMetrics _metrics;
+
+    public LoadRunTests() => _metrics = new LoadMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+
+    public void Dispose() => _services.Dispose();
+
+    [Fact]
+    public async Task OneSecondAtRate100_StartsExactly100Reads_OfSkewedKeys()
+    {
+        var target = new FakeTarget();
+        LoadRun run = Start(new LoadSettings(100, 50, 1.0, LoadRoute.Nodes), target, maxInFlight: 1000);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await Waits.UntilAsync("100 reads have finished", () => run.Status().Reads == 100, cancellationToken: TestContext.Current.CancellationToken);
+
+        LoadStatus status = run.Status();
+        Assert.True(status.Running);
+        Assert.Equal(100, status.AchievedRate);
+        Assert.Equal(0, status.Errors);
+        Assert.Equal(100, status.Results["hit"]);
+        Assert.All(target.Keys, k => Assert.StartsWith("item-", k, StringComparison.Ordinal));
+        Assert.True(target.Keys.Count(k => k == "item-0") > target.Keys.Count(k => k == "item-49"), "the top-ranked key is read more often than the last");
+
+        await run.StopAsync();
+        Assert.False(run.Status().Running);
+    }
+
+    [Fact]
+    public async Task ReadsDueWhileMaxInFlightAreOut_AreSkippedAndCounted_NotQueued()
+    {
+        var target = new FakeTarget { Hold = new TaskCompletionSource() };
+        LoadRun run = Start(new LoadSettings(100, 10, 0, LoadRoute.Nodes), target, maxInFlight: 10);
+        using var reads = new MetricCollector<long>(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), LoadMetrics.MeterName, "aspirecache.loadgen.skipped");
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await Waits.UntilAsync("90 reads are skipped", () => run.Status().Skipped == 90, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(10, target.Started);
+        Assert.Equal(10, run.InFlight);
+        Assert.Equal(90, reads.GetMeasurementSnapshot().EvaluateAsCounter());
+
+        target.Hold.SetResult();
+        await Waits.UntilAsync("the 10 held reads finish", () => run.Status().Reads == 10, cancellationToken: TestContext.Current.CancellationToken);
+        await run.StopAsync();
+    }
+
+    [Fact]
+    public async Task FailedReads_AreErrors_WithTheLastMessage_AndRecordedByResult()
+    {
+        var target = new FakeTarget { Failure = new HttpRequestException("node said 502") };
+        using var reads = new MetricCollector<long>(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), LoadMetrics.MeterName, "aspirecache.loadgen.reads");
+        LoadRun run = Start(new LoadSettings(10, 10, 1.0, LoadRoute.Owner), target, maxInFlight: 100);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await Waits.UntilAsync("10 reads have failed", () => run.Status().Errors == 10, cancellationToken: TestContext.Current.CancellationToken);
+
+        LoadStatus status = run.Status();
+        Assert.Equal(10, status.Reads);
+        Assert.Equal(10, status.Results["error"]);
+        Assert.Equal("node said 502", status.LastError);
+        Assert.All(reads.GetMeasurementSnapshot(), m =>
+        {
+            Assert.Equal("error", m.Tags["aspirecache.result"]);
+            Assert.Equal("owner", m.Tags["aspirecache.loadgen.route"]);
+        });
+        await run.StopAsync();
+    }
+
+    [Fact]
+    public async Task Stop_CancelsReadsStillOut_WithoutCountingThemAsErrors_AndStartsNoMore()
+    {
+        var target = new FakeTarget { Hold = new TaskCompletionSource() };
+        LoadRun run = Start(new LoadSettings(10, 10, 1.0, LoadRoute.Nodes), target, maxInFlight: 100);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await Waits.UntilAsync("10 reads are out", () => target.Started == 10, cancellationToken: TestContext.Current.CancellationToken);
+
+        await run.StopAsync();
+        await Waits.UntilAsync("the cancelled reads have returned", () => run.InFlight == 0, cancellationToken: TestContext.Current.CancellationToken);
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        LoadStatus status = run.Status();
+        Assert.False(status.Running);
+        Assert.Equal(0, status.Errors);
+        Assert.Equal(0, status.Reads);
+        Assert.Equal(10, target.Started);
+        Assert.Equal(1, status.Seconds);
+    }
+
+    private LoadRun Start(LoadSettings settings, FakeTarget target, int maxInFlight)
+    {
+        var run = new LoadRun(settings, target, "demo", maxInFlight, _metrics, _time, NullLogger.Instance);
+        run.Start();
+        return run;
+    }
+
+    private sealed class FakeTarget : ILoadTarget
+    {
+        private int _started;
+
+        public TaskCompletionSource? Hold { get; init; }
+
+        public Exception? Failure { get; init; }
+
+        public System.Collections.Concurrent.ConcurrentBag<string> Keys { get; } = [];
+
+        public int Started => Volatile.Read(ref _started);
+
+        public async Task<string> ReadAsync(string group, string key, CancellationToken cancellationToken)
+        {
+            Keys.Add(key);
+            Interlocked.Increment(ref _started);
+            if (Hold is not null)
+            {
+                await Hold.Task.WaitAsync(cancellationToken);
+            }
+
+            return Failure is null ? "hit" : throw Failure;
+        }
+    }
+}
