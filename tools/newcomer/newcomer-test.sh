@@ -33,12 +33,14 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$repository" ] || repository="$(git -C "$here" rev-parse --show-toplevel)"
 
-# Bounds, in seconds. The run limit is a backstop for the AppHost if this script itself dies.
+# Bounds, in seconds. The total limit stops the AppHost, which makes every wait fail at once, so the
+# script still cleans up and names the step; the run limit is a backstop should this script die.
+TOTAL_LIMIT=${NEWCOMER_TOTAL_LIMIT:-540}
 RUN_LIMIT=${NEWCOMER_RUN_LIMIT:-600}
 START_TIMEOUT=${NEWCOMER_START_TIMEOUT:-240}
 HEALTH_TIMEOUT=60
 HIT_RATIO_TIMEOUT=120
-SCREENSHOT_TIMEOUT=240
+SCREENSHOT_TIMEOUT=180
 STOP_TIMEOUT=60
 
 # A build inside the clone must leave no MSBuild node or compiler server behind.
@@ -74,7 +76,7 @@ fail() {
 our_processes() {
   local sids=" ${sessions[*]:-} "
   ps -eo pid=,sid=,args= | while read -r pid sid args; do
-    [ "$pid" = "$$" ] && continue
+    [ "$sid" = "$own_session" ] && continue
     if [[ "$sids" == *" $sid "* ]] || [[ "$args" == *"$clone"* ]]; then
       printf '%s %s\n' "$pid" "${args:0:160}"
     fi
@@ -82,15 +84,19 @@ our_processes() {
 }
 
 # The orchestrator (DCP) detaches into sessions of its own, which the dashboard, Prometheus and the
-# services run in: they are found from the AppHost's process id, which DCP is told to monitor.
+# services run in: they are found from the AppHost's process id, which DCP is told to monitor. Only
+# DCP's own processes name sessions, and never this script's own session (whose shell may be a
+# terminal, or the test that started it).
+own_session=$(ps -o sid= -p $$ | tr -d ' ')
 find_sessions() {
   [ -n "$session" ] || return 0
   local apphost dcp_kubeconfig sid
   sessions=("$session")
   for apphost in $(ps -eo pid=,sid= | awk -v s="$session" '$2 == s { print $1 }'); do
-    dcp_kubeconfig=$(ps -eo args= | sed -n "s/.*dcp start-apiserver --monitor $apphost .*--kubeconfig \([^ ]*\).*/\1/p" | head -n 1)
+    dcp_kubeconfig=$(ps -eo args= | awk -v p="$apphost" '$1 ~ /\/dcp$/ && $2 == "start-apiserver" && index($0, "--monitor " p " ") { for (i = 1; i < NF; i++) if ($i == "--kubeconfig") print $(i + 1) }' | head -n 1)
     [ -n "$dcp_kubeconfig" ] || continue
-    for sid in $(ps -eo sid=,args= | awk -v k="$dcp_kubeconfig" 'index($0, k) { print $1 }' | sort -u); do
+    for sid in $(ps -eo sid=,args= | awk -v k="$dcp_kubeconfig" '$2 ~ /\/dcp$/ && index($0, k) { print $1 }' | sort -u); do
+      [ "$sid" != "$own_session" ] || continue
       [[ " ${sessions[*]} " == *" $sid "* ]] || sessions+=("$sid")
     done
   done
@@ -117,6 +123,10 @@ stop_everything() {
 cleanup() {
   local code=$?
   trap - EXIT
+  if [ -n "${watchdog:-}" ]; then
+    pkill -TERM -P "$watchdog" 2>/dev/null || true
+    kill "$watchdog" 2>/dev/null || true
+  fi
   if [ -n "$session" ]; then
     step="stopping the AppHost"
     stop_everything || code=1
@@ -129,7 +139,15 @@ cleanup() {
   exit "$code"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'fail "stopped by a signal (the total limit, or from outside)"' INT TERM
+
+(
+  sleep "$TOTAL_LIMIT"
+  echo "newcomer-test: over the total limit of $TOTAL_LIMIT s; stopping the AppHost" >&2
+  [ -s "$work/session" ] && kill -TERM -- "-$(cat "$work/session")" 2>/dev/null
+  kill -TERM $$ 2>/dev/null
+) &
+watchdog=$!
 
 # The first non-empty line of the fenced block after "<!-- newcomer: NAME -->" in the clone's README.
 readme_command() {
@@ -188,10 +206,10 @@ done
 [ ${#missing[@]} -eq 0 ] || fail "missing: ${missing[*]} (on Debian: apt-get install chromium nodejs npm prometheus curl)"
 
 begin "installing the screenshot tool (npm ci)"
-(cd "$here" && npm ci --no-audit --no-fund --loglevel=error >"$work/npm.log" 2>&1) || { cat "$work/npm.log" >&2; fail "npm ci failed"; }
+(cd "$here" && timeout 300 npm ci --no-audit --no-fund --loglevel=error >"$work/npm.log" 2>&1) || { cat "$work/npm.log" >&2; fail "npm ci failed"; }
 
 begin "cloning $repository"
-git clone --quiet "$repository" "$clone" || fail "git clone failed"
+timeout 120 git clone --quiet "$repository" "$clone" || fail "git clone failed"
 
 begin "reading the README's commands"
 run_command=$(readme_command run)
@@ -208,6 +226,7 @@ begin "running the README's run command (builds the clone)"
 # Its own session, so that one signal reaches dotnet run, the AppHost and whatever they start in it.
 (cd "$clone" && exec setsid timeout --kill-after=20 "$RUN_LIMIT" bash -c "exec $run_command" >"$log" 2>&1 </dev/null) &
 session=$!
+echo "$session" >"$work/session"
 login_url=$(wait_for_log 'https?://[^ ]+/login\?t=[0-9a-f]+' "$START_TIMEOUT")
 say "dashboard login: $login_url"
 
@@ -274,6 +293,18 @@ if [ "$owner" = "$asked" ]; then
   done
   [ "$crossed" = 1 ] || fail "no node answered the key for another owner (owner $owner)"
 fi
+
+begin "loading a fresh key through a node that does not own it (the trace to show)"
+# The README's key may be cached by now; a key no one asked for yet makes a trace that crosses two
+# nodes and reaches the backend: non-owner, owner, demobackend.
+fresh=""
+for i in $(seq 1 20); do
+  key="newcomer-$(date +%s)-$i"
+  read -r status owner result <<<"$(curl -sS -i --max-time 10 "${node_urls[0]%/}/cache/demo/$key" 2>/dev/null | owner_of_answer)"
+  if [ "$status" = 200 ] && [ "$result" = peer ] && [ "$owner" != "${node_names[0]}" ]; then fresh="$key"; break; fi
+done
+[ -n "$fresh" ] || fail "no fresh key came back from ${node_names[0]} as a peer fetch in 20 tries (last: $status $owner $result)"
+say "${node_names[0]} fetched $fresh from its owner $owner"
 
 begin "taking the screenshots"
 nodes_csv=$(IFS=,; echo "${node_names[*]}")

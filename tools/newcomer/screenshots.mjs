@@ -2,7 +2,7 @@
 // screenshot claims. Debian's chromium, driven by puppeteer-core (which downloads no browser of its own):
 // the dashboard is a Blazor Server app that `chromium --screenshot` captures blank.
 //
-// node screenshots.mjs --login URL --prometheus URL --nodes cache-0,cache-1,cache-2 --expr PROMQL --out DIR [--profile DIR]
+// node screenshots.mjs --login URL --prometheus URL --nodes cache-0,cache-1,cache-2 --expr PROMQL --out DIR [--range 2m] [--profile DIR]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -72,31 +72,43 @@ async function resources(page) {
     assert(text.includes(name), `the resources page does not name ${name}`);
   }
   assert(text.includes('Running'), 'the resources page does not say Running');
+  await dismissCertificateNotice(page);
   await shoot(page, 'dashboard-resources.png');
 }
 
 async function traceAcrossNodes(page) {
   // Traces that reached the backend are loads; one that also spans two nodes went through a
-  // non-owner to the owner, which loaded the key: the path the README's diagram shows.
+  // non-owner to the owner, which loaded the key: the path the README's diagram shows. Rows marked
+  // as errors (a peer timeout while a node was still warming up, say) are not what the README shows.
   await page.goto(`${dashboard}/traces/resource/demobackend`, { waitUntil: 'domcontentloaded' });
-  const href = await waitFor(page, 'a trace with spans of two cache nodes and demobackend in /traces', (names) => {
-    for (const link of document.querySelectorAll('a[href*="/traces/detail/"]')) {
-      const row = link.closest('[role="row"], tr') ?? link.parentElement;
-      const text = row.innerText;
-      const nodesInRow = names.filter((n) => text.includes(n));
-      if (nodesInRow.length >= 2 && text.includes('demobackend')) {
-        return link.href;
+  const traceId = await waitFor(page, 'a trace without errors, with spans of two cache nodes and demobackend, in /traces', (names) => {
+    for (const row of document.querySelectorAll('tr[role="row"]')) {
+      const idCell = [...row.querySelectorAll('td[title]')].find((cell) => /Trace Id: [0-9a-f]+/.test(cell.title));
+      if (!idCell || row.className.includes('error')) {
+        continue;
+      }
+      // Tags that do not fit are hidden but stay in the DOM: textContent, not innerText.
+      const resources = [...row.querySelectorAll('.trace-service-tag')].map((tag) => tag.textContent.trim().split(' ')[0]);
+      // Only nodes and the backend: a trace that starts in the load generator is one of its reads,
+      // and the picture is of one request crossing the cluster.
+      const onlyCluster = resources.every((r) => names.includes(r) || r === 'demobackend');
+      if (onlyCluster && names.filter((n) => resources.includes(n)).length >= 2 && resources.includes('demobackend')) {
+        return idCell.title.match(/Trace Id: ([0-9a-f]+)/)[1];
       }
     }
     return null;
   }, nodes);
-  await page.goto(href, { waitUntil: 'domcontentloaded' });
-  const shown = await waitFor(page, 'the trace detail page listing spans of two nodes and demobackend', (names) => {
+  await page.goto(`${dashboard}/traces/detail/${traceId}`, { waitUntil: 'domcontentloaded' });
+  const shown = await waitFor(page, `the detail of trace ${traceId} listing spans of two nodes and demobackend`, (names) => {
     const text = document.body.innerText;
-    const nodesShown = names.filter((n) => text.includes(n));
+    if (!text.includes('Trace detail')) {
+      return null;
+    }
+    const nodesShown = names.filter((n) => new RegExp(`\\b${n}\\b`).test(text));
     return nodesShown.length >= 2 && text.includes('demobackend') ? nodesShown : null;
   }, nodes);
-  console.log(`screenshots: trace ${href} spans ${shown.join(', ')} and demobackend`);
+  console.log(`screenshots: trace ${traceId} spans ${shown.join(', ')} and demobackend`);
+  await dismissCertificateNotice(page);
   await shoot(page, 'trace-across-nodes.png');
 }
 
@@ -104,17 +116,46 @@ async function prometheusHitRatio(page) {
   const graph = new URL('/graph', options.prometheus);
   graph.searchParams.set('g0.expr', options.expr);
   graph.searchParams.set('g0.tab', '0');
-  graph.searchParams.set('g0.range_input', '5m');
+  // The load has run a minute or two by now: a shorter range than that would cut its start off,
+  // a much longer one squeezes it against the right edge.
+  graph.searchParams.set('g0.range_input', options.range ?? '2m');
   await page.goto(graph.href, { waitUntil: 'domcontentloaded' });
-  // The graph tab draws a legend entry per series once the query answered with data.
+  // Debian's Prometheus serves the classic UI: a legend entry per series once the query answered with data.
   await waitFor(page, 'a series in Prometheus\'s graph of the hit ratio', () => {
-    const text = document.body.innerText;
-    if (/Empty query result|No datapoints found|Error executing query/i.test(text)) {
-      return null;
-    }
-    return document.querySelector('.graph-legend .legend-item, .legend-item') ? true : null;
+    const stats = document.querySelector('.eval_stats')?.innerText ?? '';
+    return /Total time series: [1-9]/.test(stats) && document.querySelector('.rickshaw_legend li') && document.querySelector('.rickshaw_graph svg path') ? true : null;
   });
-  await shoot(page, 'prometheus-hit-ratio.png');
+  // From the expression to the legend: the query and its graph in one 1280-wide picture.
+  const clip = await page.evaluate(() => {
+    const top = document.querySelector('textarea, input.expression_input')?.getBoundingClientRect().top ?? 0;
+    const bottom = document.querySelector('.rickshaw_legend')?.getBoundingClientRect().bottom ?? 720;
+    return { x: 0, y: Math.max(0, top - 16), width: 1280, height: Math.min(900, bottom - top + 32) };
+  });
+  await shoot(page, 'prometheus-hit-ratio.png', { clip, captureBeyondViewport: true });
+}
+
+// The dashboard's red "No trusted development certificate" notice: harmless for this http-only
+// AppHost (the README says why), and it would take the top of every picture. Closed, not hidden:
+// the screenshot shows the page as a person sees it after dismissing it.
+async function dismissCertificateNotice(page) {
+  const closed = await page.evaluate(() => {
+    const bars = [...document.querySelectorAll('fluent-message-bar, .fluent-messagebar, [role="alert"], [role="status"]')]
+      .filter((bar) => bar.textContent.includes('development certificate'));
+    for (const bar of bars) {
+      const close = [...bar.querySelectorAll('button, fluent-button, [role="button"]')].find((b) => /close|dismiss/i.test(`${b.getAttribute('aria-label')} ${b.title} ${b.getAttribute('title')}`));
+      if (close) {
+        close.click();
+        return true;
+      }
+    }
+    return bars.length === 0;
+  });
+  if (!closed) {
+    console.log('screenshots: the development-certificate notice has no close button that was found; it stays in the picture');
+    return;
+  }
+  await page.waitForFunction(() => !document.body.innerText.includes('No trusted development certificate'), { timeout: 10_000, polling: 250 })
+    .catch(() => console.log('screenshots: the development-certificate notice did not close within 10 s'));
 }
 
 // Polls fn in the page until it returns something other than null; names what it waited for on timeout.
@@ -129,11 +170,11 @@ async function waitFor(page, what, fn, ...args) {
   }
 }
 
-async function shoot(page, name) {
+async function shoot(page, name, screenshotOptions = {}) {
   // Blazor re-renders a moment after the data arrives; wait for the page to be idle, not a fixed time.
   await page.waitForNetworkIdle({ idleTime: 500, timeout: 10_000 }).catch(() => {});
   const file = path.join(outFolder, name);
-  await page.screenshot({ path: file });
+  await page.screenshot({ path: file, ...screenshotOptions });
   console.log(`screenshots: ${file} (${Math.round(fs.statSync(file).size / 1024)} KB)`);
 }
 
@@ -147,7 +188,7 @@ function parseArguments(argv) {
   const result = {};
   for (let i = 0; i < argv.length; i += 2) {
     if (!argv[i].startsWith('--') || argv[i + 1] === undefined) {
-      throw new Error(`usage: screenshots.mjs --login URL --prometheus URL --nodes a,b --expr PROMQL --out DIR [--profile DIR] [--chromium PATH] (at '${argv[i]}')`);
+      throw new Error(`usage: screenshots.mjs --login URL --prometheus URL --nodes a,b --expr PROMQL --out DIR [--range 2m] [--profile DIR] [--chromium PATH] (at '${argv[i]}')`);
     }
     result[argv[i].slice(2)] = argv[i + 1];
   }
