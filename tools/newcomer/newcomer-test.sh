@@ -152,11 +152,12 @@ watchdog=$!
 # The first non-empty line of the fenced block after "<!-- newcomer: NAME -->" in the clone's README.
 readme_command() {
   local command
+  # Blocks inside a list item are indented: fences and commands may be too.
   command=$(awk -v marker="<!-- newcomer: $1 -->" '
     index($0, marker) { found = 1; next }
-    found && !fenced && /^```/ { fenced = 1; next }
-    found && fenced && /^```/ { exit }
-    found && fenced && NF { print; exit }' "$clone/README.md")
+    found && !fenced && /^[ \t]*```/ { fenced = 1; next }
+    found && fenced && /^[ \t]*```/ { exit }
+    found && fenced && NF { sub(/^[ \t]+/, ""); sub(/[ \t]+$/, ""); print; exit }' "$clone/README.md")
   [ -n "$command" ] || fail "README.md has no command after <!-- newcomer: $1 --> (a fenced block must follow the marker)"
   printf '%s' "$command"
 }
