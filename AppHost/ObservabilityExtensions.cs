@@ -103,6 +103,14 @@ public static class ObservabilityExtensions
         return builder.AddContainer("grafana", image[0], image[1])
             .WithHttpEndpoint(targetPort: 3000, name: "http")
             .WithUrlForEndpoint("http", url => url.DisplayText = "Grafana")
+            .WithUrls(urls =>
+            {
+                // Straight to the overview dashboard (its uid is fixed in grafana/dashboards).
+                if (urls.Urls.FirstOrDefault(u => u.DisplayText == "Grafana") is { } grafana)
+                {
+                    urls.Urls.Add(new ResourceUrlAnnotation { Url = grafana.Url + "/d/aspirecache-overview", DisplayText = "AspireCache overview", Endpoint = grafana.Endpoint });
+                }
+            })
             .WithBindMount(Path.Combine(grafana, "provisioning"), "/etc/grafana/provisioning", isReadOnly: true)
             .WithBindMount(Path.Combine(grafana, "dashboards"), "/var/lib/grafana/dashboards", isReadOnly: true)
             // For local use: anonymous access, no login form.

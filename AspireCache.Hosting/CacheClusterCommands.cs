@@ -44,7 +44,6 @@ internal static class CacheClusterCommands
                         Label = "Group",
                         InputType = InputType.Text,
                         Required = true,
-                        Value = resource.DeclaredGroups.FirstOrDefault(),
                         Description = "The group to clear on every node.",
                     },
                 ],
@@ -72,6 +71,17 @@ internal static class CacheClusterCommands
                     urls.Urls.Add(new ResourceUrlAnnotation { Url = http.Url + "/cluster", DisplayText = "Cluster view", Endpoint = http });
                 }
             });
+        }
+    }
+
+    /// <summary>The first group declared becomes the one "Clear group" offers.</summary>
+    public static void GroupDeclared(CacheClusterResource cluster, string group)
+    {
+        InteractionInput? input = cluster.Annotations.OfType<ResourceCommandAnnotation>()
+            .FirstOrDefault(c => c.Name == ClearGroupCommand)?.Arguments?.FirstOrDefault(a => a.Name == GroupArgument);
+        if (input is not null && string.IsNullOrEmpty(input.Value))
+        {
+            input.Value = group;
         }
     }
 

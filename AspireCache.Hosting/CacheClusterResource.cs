@@ -9,7 +9,6 @@ namespace Aspire.Hosting.ApplicationModel;
 public sealed class CacheClusterResource : Resource, IResourceWithConnectionString
 {
     private readonly List<ProjectResource> _nodes = [];
-    private readonly List<string> _groups = [];
 
     internal CacheClusterResource(string name, ParameterResource peerSecret, ParameterResource adminSecret)
         : base(name)
@@ -43,16 +42,5 @@ public sealed class CacheClusterResource : Resource, IResourceWithConnectionStri
         }
     }
 
-    /// <summary>The groups declared with <c>WithGroup</c> or <c>WithNoSourceGroup</c>, in order; groups added in a node's code are not among them.</summary>
-    internal IReadOnlyList<string> DeclaredGroups => _groups;
-
     internal void AddNode(ProjectResource node) => _nodes.Add(node);
-
-    internal void DeclareGroup(string group)
-    {
-        if (!_groups.Contains(group, StringComparer.Ordinal))
-        {
-            _groups.Add(group);
-        }
-    }
 }

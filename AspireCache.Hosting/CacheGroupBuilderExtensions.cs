@@ -143,7 +143,7 @@ public static class CacheGroupBuilderExtensions
     private static IResourceBuilder<CacheClusterResource> WithSettings(
         IResourceBuilder<CacheClusterResource> cluster, string group, List<(string Key, string Value)> settings)
     {
-        cluster.Resource.DeclareGroup(group);
+        CacheClusterCommands.GroupDeclared(cluster.Resource, group);
         foreach (ProjectResource resource in cluster.Resource.Nodes)
         {
             IResourceBuilder<ProjectResource> node = cluster.ApplicationBuilder.CreateResourceBuilder(resource);

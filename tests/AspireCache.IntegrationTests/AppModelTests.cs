@@ -85,29 +85,46 @@ public sealed class AppModelTests
     }
 
     [Fact]
-    public async Task NoTwoNodes_ShareAFixedPort()
+    public async Task EachNode_HasAPortOfItsOwn_From5401()
     {
         // The trap: instances of one project that keep its launch profile's port all get one proxied
-        // address. Each node's endpoint must leave its port to the orchestrator.
+        // address. Each node has an endpoint of its own instead, on a port of its own (5401, 5402, …),
+        // so that the README's commands name the nodes' addresses as they are.
         await using IDistributedApplicationTestingBuilder builder =
             await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["NodeCount=3"], Token);
 
         EndpointAnnotation[] endpoints = [.. builder.Resources.OfType<ProjectResource>()
             .Where(r => r.Name.StartsWith("cache-", StringComparison.Ordinal))
-            .SelectMany(r => r.Annotations.OfType<EndpointAnnotation>())];
+            .OrderBy(r => r.Name, StringComparer.Ordinal)
+            .Select(r => Assert.Single(r.Annotations.OfType<EndpointAnnotation>()))];
 
-        Assert.Equal(3, endpoints.Length);
-        Assert.All(endpoints, endpoint =>
-        {
-            Assert.Equal("http", endpoint.Name);
-            Assert.Null(endpoint.Port);
-        });
+        Assert.All(endpoints, endpoint => Assert.Equal("http", endpoint.Name));
+        Assert.Equal([5401, 5402, 5403], endpoints.Select(e => e.Port));
+    }
+
+    [Fact]
+    public async Task TheDashboard_HasTheCommandsTheReadmeNames()
+    {
+        await using IDistributedApplicationTestingBuilder builder =
+            await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["NodeCount=3"], Token);
+
+        string[] CommandsOf(string resource) => [.. builder.Resources.Single(r => r.Name == resource)
+            .Annotations.OfType<ResourceCommandAnnotation>().Select(c => c.Name).Order(StringComparer.Ordinal)];
+
+        Assert.Equal(["clear-group", "show-ring"], CommandsOf("cache"));
+        Assert.Equal(["start-load", "stop-load"], CommandsOf("loadgen").Where(c => c.EndsWith("-load", StringComparison.Ordinal)));
+        Assert.Contains("reset-stats", CommandsOf("demobackend"));
+
+        // The load generator reads the cluster, waits for it, and starts no load by itself (no argument turns it on).
+        ProjectResource loadgen = Assert.Single(builder.Resources.OfType<ProjectResource>(), r => r.Name == "loadgen");
+        Assert.Contains(loadgen.Annotations.OfType<WaitAnnotation>(), w => w.Resource.Name == "cache");
+        Assert.Equal(5380, Assert.Single(loadgen.Annotations.OfType<EndpointAnnotation>()).Port);
     }
 
     [Theory]
     [InlineData(3)]
     [InlineData(4)]
-    public async Task Prometheus_WaitsForAndScrapesEveryNodeAndTheBackend(int nodes)
+    public async Task Prometheus_WaitsForAndScrapesEveryNodeTheBackendAndTheLoadGenerator(int nodes)
     {
         if (PrometheusFixture.MissingReason() is string missing)
         {
@@ -119,7 +136,7 @@ public sealed class AppModelTests
 
         ExecutableResource prometheus = Assert.Single(builder.Resources.OfType<ExecutableResource>(), r => r.Name == "prometheus");
         string[] awaited = [.. prometheus.Annotations.OfType<WaitAnnotation>().Select(w => w.Resource.Name).Order()];
-        Assert.Equal(Enumerable.Range(0, nodes).Select(i => $"cache-{i}").Append("demobackend").Order(), awaited);
+        Assert.Equal(Enumerable.Range(0, nodes).Select(i => $"cache-{i}").Append("demobackend").Append("loadgen").Order(), awaited);
     }
 
     [Fact]
@@ -132,7 +149,7 @@ public sealed class AppModelTests
     }
 
     [Fact]
-    public async Task WithContainers_PrometheusScrapesEveryNode_AndGrafanaGetsTheDashboards()
+    public async Task WithContainers_PrometheusScrapesEveryNodeTheBackendAndTheLoadGenerator_AndGrafanaGetsTheDashboards()
     {
         // Only the model: this machine runs no containers, so nothing is started.
         await using IDistributedApplicationTestingBuilder builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
@@ -142,7 +159,7 @@ public sealed class AppModelTests
         Assert.Equal("prom/prometheus", Assert.Single(prometheus.Annotations.OfType<ContainerImageAnnotation>()).Image);
         Assert.Single(prometheus.Annotations.OfType<ContainerFileSystemCallbackAnnotation>(), files => files.DestinationPath == "/etc/prometheus");
         Assert.Equal(
-            ["cache-0", "cache-1", "cache-2", "demobackend"],
+            ["cache-0", "cache-1", "cache-2", "demobackend", "loadgen"],
             prometheus.Annotations.OfType<WaitAnnotation>().Select(w => w.Resource.Name).Order());
 
         ContainerResource grafana = Assert.Single(builder.Resources.OfType<ContainerResource>(), r => r.Name == "grafana");

@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace AspireCache.IntegrationTests;
 
 /// <summary>The running cluster, end to end over HTTP: real nodes, real peers, the real backend.</summary>
-public sealed class ClusterTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
+public sealed partial class ClusterTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
