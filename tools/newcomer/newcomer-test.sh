@@ -141,12 +141,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'fail "stopped by a signal (the total limit, or from outside)"' INT TERM
 
+# The watchdog's own stderr is closed to keep bash's "Terminated" out when cleanup ends its sleep.
+exec 3>&2
 (
   sleep "$TOTAL_LIMIT"
-  echo "newcomer-test: over the total limit of $TOTAL_LIMIT s; stopping the AppHost" >&2
+  echo "newcomer-test: over the total limit of $TOTAL_LIMIT s; stopping the AppHost" >&3
   [ -s "$work/session" ] && kill -TERM -- "-$(cat "$work/session")" 2>/dev/null
   kill -TERM $$ 2>/dev/null
-) &
+) 2>/dev/null &
 watchdog=$!
 
 # The first non-empty line of the fenced block after "<!-- newcomer: NAME -->" in the clone's README.

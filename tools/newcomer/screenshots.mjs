@@ -2,7 +2,7 @@
 // screenshot claims. Debian's chromium, driven by puppeteer-core (which downloads no browser of its own):
 // the dashboard is a Blazor Server app that `chromium --screenshot` captures blank.
 //
-// node screenshots.mjs --login URL --prometheus URL --nodes cache-0,cache-1,cache-2 --expr PROMQL --out DIR [--range 2m] [--profile DIR]
+// node screenshots.mjs --login URL --prometheus URL --nodes cache-0,cache-1,cache-2 --expr PROMQL --out DIR [--range 90s] [--history 60] [--profile DIR]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -113,12 +113,14 @@ async function traceAcrossNodes(page) {
 }
 
 async function prometheusHitRatio(page) {
+  // A graph of the first seconds of load is a cliff at the right edge: wait (bounded) until
+  // Prometheus holds a minute of the ratio, then show a range just longer than that.
+  const history = await waitForHistory(Number(options.history ?? 60));
+  console.log(`screenshots: Prometheus holds ${history} s of the hit ratio`);
   const graph = new URL('/graph', options.prometheus);
   graph.searchParams.set('g0.expr', options.expr);
   graph.searchParams.set('g0.tab', '0');
-  // The load has run a minute or two by now: a shorter range than that would cut its start off,
-  // a much longer one squeezes it against the right edge.
-  graph.searchParams.set('g0.range_input', options.range ?? '2m');
+  graph.searchParams.set('g0.range_input', options.range ?? '90s');
   await page.goto(graph.href, { waitUntil: 'domcontentloaded' });
   // Debian's Prometheus serves the classic UI: a legend entry per series once the query answered with data.
   await waitFor(page, 'a series in Prometheus\'s graph of the hit ratio', () => {
@@ -132,6 +134,32 @@ async function prometheusHitRatio(page) {
     return { x: 0, y: Math.max(0, top - 16), width: 1280, height: Math.min(900, bottom - top + 32) };
   });
   await shoot(page, 'prometheus-hit-ratio.png', { clip, captureBeyondViewport: true });
+}
+
+// Seconds between the first sample of the expression in the last five minutes and now, once at least `seconds`.
+async function waitForHistory(seconds) {
+  // Prometheus listens on 127.0.0.1 only; Node may try ::1 first for "localhost".
+  const base = new URL(options.prometheus);
+  base.hostname = base.hostname === 'localhost' ? '127.0.0.1' : base.hostname;
+  const deadline = Date.now() + seconds * 1000 + 90_000;
+  let held = 0;
+  while (Date.now() < deadline) {
+    const now = Date.now() / 1000;
+    const query = new URL('/api/v1/query_range', base);
+    query.search = new URLSearchParams({ query: options.expr, start: String(now - 300), end: String(now), step: '5' }).toString();
+    try {
+      const answer = await (await fetch(query, { signal: AbortSignal.timeout(5_000) })).json();
+      const values = (answer.data?.result?.[0]?.values ?? []).filter(([, v]) => Number.isFinite(Number(v)));
+      held = values.length > 0 ? Math.round(now - values[0][0]) : 0;
+      if (held >= seconds) {
+        return held;
+      }
+    } catch {
+      // Not answering for a moment is no verdict; the deadline is.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
+  throw new Error(`Prometheus held only ${held} s of the hit ratio, not ${seconds} s, within ${Math.round(seconds + 90)} s`);
 }
 
 // The dashboard's red "No trusted development certificate" notice: harmless for this http-only
@@ -188,7 +216,7 @@ function parseArguments(argv) {
   const result = {};
   for (let i = 0; i < argv.length; i += 2) {
     if (!argv[i].startsWith('--') || argv[i + 1] === undefined) {
-      throw new Error(`usage: screenshots.mjs --login URL --prometheus URL --nodes a,b --expr PROMQL --out DIR [--range 2m] [--profile DIR] [--chromium PATH] (at '${argv[i]}')`);
+      throw new Error(`usage: screenshots.mjs --login URL --prometheus URL --nodes a,b --expr PROMQL --out DIR [--range 90s] [--history 60] [--profile DIR] [--chromium PATH] (at '${argv[i]}')`);
     }
     result[argv[i].slice(2)] = argv[i + 1];
   }
