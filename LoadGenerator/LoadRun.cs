@@ -47,7 +47,15 @@ internal sealed class LoadRun
     /// <summary>Reads waiting for an answer now.</summary>
     public long InFlight => Interlocked.Read(ref _inFlight);
 
-    public void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
+    public void Start()
+    {
+        // Not in the caller's context: the reads would all be children of the POST /start request that
+        // began the run, one trace of millions of spans, instead of a trace each.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _loop = Task.Run(() => RunAsync(_stop.Token));
+        }
+    }
 
     /// <summary>Stops starting reads and cancels those still out; returns once the pacing loop has ended.</summary>
     public async Task StopAsync()

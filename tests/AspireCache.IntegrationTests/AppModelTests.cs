@@ -103,6 +103,26 @@ public sealed class AppModelTests
     }
 
     [Fact]
+    public async Task NoProject_IsOfferedADevelopmentCertificate_SoTheDashboardShowsNoCertificateWarning()
+    {
+        // Everything here is plain HTTP; a project Aspire may give a certificate makes the dashboard warn,
+        // on every page, on a machine that has no trusted one (the newcomer test's screenshots check the page).
+        await using IDistributedApplicationTestingBuilder builder =
+            await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["NodeCount=3"], Token);
+
+        ProjectResource[] projects = [.. builder.Resources.OfType<ProjectResource>()];
+        Assert.Equal(7, projects.Length);
+        Assert.All(projects, project =>
+        {
+#pragma warning disable ASPIRECERTIFICATES001
+            HttpsCertificateAnnotation https = Assert.Single(project.Annotations.OfType<HttpsCertificateAnnotation>());
+            Assert.False(https.UseDeveloperCertificate, project.Name);
+            Assert.Null(https.Certificate);
+#pragma warning restore ASPIRECERTIFICATES001
+        });
+    }
+
+    [Fact]
     public async Task TheDashboard_HasTheCommandsTheReadmeNames()
     {
         await using IDistributedApplicationTestingBuilder builder =

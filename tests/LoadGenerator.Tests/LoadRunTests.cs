@@ -98,6 +98,23 @@ public sealed class LoadRunTests : IDisposable
         Assert.Equal(1, status.Seconds);
     }
 
+    [Fact]
+    public async Task EachRead_IsOutsideTheTraceOfTheRequestThatStartedTheRun()
+    {
+        var target = new FakeTarget();
+        using var request = new System.Diagnostics.Activity("POST /start");
+        request.Start();
+        LoadRun run = Start(new LoadSettings(10, 10, 1.0, LoadRoute.Nodes), target, maxInFlight: 100);
+        request.Stop();
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await Waits.UntilAsync("10 reads have finished", () => run.Status().Reads == 10, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(10, target.Parents.Count);
+        Assert.All(target.Parents, parent => Assert.Null(parent));
+        await run.StopAsync();
+    }
+
     private LoadRun Start(LoadSettings settings, FakeTarget target, int maxInFlight)
     {
         var run = new LoadRun(settings, target, "demo", maxInFlight, _metrics, _time, NullLogger.Instance);
@@ -117,9 +134,12 @@ public sealed class LoadRunTests : IDisposable
 
         public int Started => Volatile.Read(ref _started);
 
+        public System.Collections.Concurrent.ConcurrentBag<string?> Parents { get; } = [];
+
         public async Task<string> ReadAsync(string group, string key, CancellationToken cancellationToken)
         {
             Keys.Add(key);
+            Parents.Add(System.Diagnostics.Activity.Current?.OperationName);
             Interlocked.Increment(ref _started);
             if (Hold is not null)
             {
