@@ -58,16 +58,8 @@ builder.AddMetricsStack(cache, new ScrapeJob("demobackend", [backend]), new Scra
 // "cache-0 is at http://localhost:5401", … on the console, for whoever does not open the dashboard.
 builder.LogResourceAddresses();
 
-// Nothing here serves HTTPS: every service listens on http, and so does the dashboard (the launch
-// profile's ASPIRE_ALLOW_UNSECURED_TRANSPORT). Saying so keeps Aspire from offering each project a
-// development certificate, and from showing "No trusted development certificate" on every dashboard
-// page on a machine that has none. (An evaluation API in Aspire 13.6; the test of the app model pins it.)
-foreach (ProjectResource project in builder.Resources.OfType<ProjectResource>())
-{
-#pragma warning disable ASPIRECERTIFICATES001
-    builder.CreateResourceBuilder(project).WithoutHttpsCertificate();
-#pragma warning restore ASPIRECERTIFICATES001
-}
+// Nothing here serves HTTPS: no project is offered a development certificate (see PlainHttpExtensions).
+builder.WithoutHttpsCertificates();
 
 builder.Build().Run();
 

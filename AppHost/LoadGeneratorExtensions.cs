@@ -1,15 +1,11 @@
-using System.Globalization;
-
 namespace Aspire.Hosting;
 
 /// <summary>The demo's load generator: a resource that reads the cluster at a chosen rate when told to.</summary>
 public static class LoadGeneratorExtensions
 {
-    /// <summary>The load generator's address, fixed by its launch profile so that the README's commands work as written.</summary>
-    public const string Url = "http://localhost:5380";
-
     /// <summary>
-    /// Adds the LoadGenerator project as <c>loadgen</c>, referencing <paramref name="cluster"/>, with dashboard
+    /// Adds the LoadGenerator project as <c>loadgen</c> (on http://localhost:5380, its launch profile's port, so
+    /// that the README's commands work as written), referencing <paramref name="cluster"/>, with dashboard
     /// commands "Start load" (asking for rate, keys, skew and route) and "Stop load", which call its
     /// <c>POST /start</c> and <c>POST /stop</c>. It does not start reading by itself.
     /// </summary>
@@ -70,5 +66,5 @@ public static class LoadGeneratorExtensions
     }
 
     private static InteractionInput Input(string name, string label, string value) =>
-        new() { Name = name, Label = label, InputType = InputType.Number, Required = true, Value = value.ToString(CultureInfo.InvariantCulture) };
+        new() { Name = name, Label = label, InputType = InputType.Number, Required = true, Value = value };
 }

@@ -10,7 +10,7 @@ namespace Aspire.Hosting;
 /// <summary>
 /// The cluster's commands in the dashboard: "Clear group" (the cluster-wide clear, with the admin secret)
 /// and "Show ring" (every node's view of the members and what it holds), and each node's link to its
-/// <c>/cluster</c> view. Commands are enabled once the cluster is Running.
+/// <c>/cluster</c> view. Clear group is enabled once the cluster is Running; Show ring always.
 /// </summary>
 internal static class CacheClusterCommands
 {
@@ -58,7 +58,8 @@ internal static class CacheClusterCommands
             {
                 Description = "Asks every node for its /cluster view: the members it sees, their health, and the entries it holds per group.",
                 IconName = "DataPie",
-                UpdateState = WhenRunning,
+
+                // Always enabled: the view matters most while a node is down or the cluster failed to start.
             });
 
         foreach (ProjectResource node in resource.Nodes)

@@ -21,11 +21,11 @@ public sealed class LoadGeneratorOptions
     public string Group { get; set; } = "demo";
 
     /// <summary>Reads started per second. Default 200: enough to move every panel, little enough for two cores.</summary>
-    [Range(LoadSettings.MinRate, LoadSettings.MaxRate)]
+    [Range(TrafficSettings.MinRate, TrafficSettings.MaxRate)]
     public double Rate { get; set; } = 200;
 
     /// <summary>How many distinct keys are read (<c>item-0</c> … <c>item-{Keys-1}</c>). Default 10,000.</summary>
-    [Range(1, LoadSettings.MaxKeys)]
+    [Range(1, TrafficSettings.MaxKeys)]
     public int Keys { get; set; } = 10_000;
 
     /// <summary>
@@ -33,11 +33,11 @@ public sealed class LoadGeneratorOptions
     /// <c>1 / r^Skew</c>. 0 reads every key equally often; the default 1.0 is the classic web-cache skew,
     /// where a few keys take most reads.
     /// </summary>
-    [Range(0, LoadSettings.MaxSkew)]
+    [Range(0, TrafficSettings.MaxSkew)]
     public double Skew { get; set; } = 1.0;
 
-    /// <summary>How reads reach the cluster. Default <see cref="LoadRoute.Nodes"/>: spread over all nodes.</summary>
-    public LoadRoute Route { get; set; } = LoadRoute.Nodes;
+    /// <summary>How reads reach the cluster. Default <see cref="TrafficRoute.Nodes"/>: spread over all nodes.</summary>
+    public TrafficRoute Route { get; set; } = TrafficRoute.Nodes;
 
     /// <summary>
     /// At most this many reads wait for an answer at once. A read that is due while that many are out is
@@ -47,6 +47,10 @@ public sealed class LoadGeneratorOptions
     [Range(1, 10_000)]
     public int MaxInFlight { get; set; } = 64;
 
-    /// <summary>How long one read may take before it counts as an error. Default 30 s, above the nodes' load timeout.</summary>
+    /// <summary>
+    /// On <see cref="TrafficRoute.Nodes"/>, how long one read may take before it counts as an error. Default 30 s,
+    /// above the nodes' load timeout. <see cref="TrafficRoute.Owner"/> reads keep the client's own deadlines
+    /// (<c>AspireCache:Client:LoadTimeout</c>, 15 s).
+    /// </summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

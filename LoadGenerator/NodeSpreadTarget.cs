@@ -7,18 +7,27 @@ namespace LoadGenerator;
 /// Sends each read to the next node in turn, as a round-robin load balancer would: a node that does not
 /// own the key asks its owner, so this route shows the cluster's peer fetches and hot cache at work.
 /// </summary>
-internal sealed class NodeSpreadTarget(HttpClient http, IReadOnlyList<Uri> nodes) : ILoadTarget
+internal sealed class NodeSpreadTarget : ITrafficTarget
 {
     /// <summary>The name of the HTTP client used: service discovery, no resilience handler (a retry would hide an error and add load).</summary>
     public const string HttpClientName = "loadgen-nodes";
 
+    private readonly HttpClient _http;
+    private readonly IReadOnlyList<Uri> _nodes;
     private int _next = -1;
+
+    public NodeSpreadTarget(HttpClient http, IReadOnlyList<Uri> nodes)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(nodes.Count, nameof(nodes));
+        _http = http;
+        _nodes = nodes;
+    }
 
     public async Task<string> ReadAsync(string group, string key, CancellationToken cancellationToken)
     {
-        Uri node = nodes[(int)((uint)Interlocked.Increment(ref _next) % (uint)nodes.Count)];
+        Uri node = _nodes[(int)((uint)Interlocked.Increment(ref _next) % (uint)_nodes.Count)];
         var path = new Uri(node, $"cache/{Uri.EscapeDataString(group)}/{Uri.EscapeDataString(key)}");
-        using HttpResponseMessage response = await http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        using HttpResponseMessage response = await _http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return "not-found";

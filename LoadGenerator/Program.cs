@@ -5,10 +5,11 @@ using System.Text.Json.Serialization;
 using AspireCache.Client;
 using LoadGenerator;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(
-    meters: [LoadMetrics.MeterName, CacheClientDiagnostics.MeterName],
+    meters: [TrafficMetrics.MeterName, CacheClientDiagnostics.MeterName],
     activitySources: [CacheClientDiagnostics.ActivitySourceName]);
 
 builder.Services.AddOptions<LoadGeneratorOptions>()
@@ -17,25 +18,25 @@ builder.Services.AddOptions<LoadGeneratorOptions>()
     .Validate(o => o.RequestTimeout > TimeSpan.Zero, "LoadGenerator:RequestTimeout must be positive.")
     .ValidateOnStart();
 
-string connection = builder.Configuration[$"{LoadGeneratorOptions.SectionName}:{nameof(LoadGeneratorOptions.Connection)}"] ?? "cache";
-builder.AddKeyedCacheClient(connection);
+// The client is registered before the options exist, so its connection name is read here; the same
+// key, with the same default, as LoadGeneratorOptions.Connection. The client validates its members at start.
+builder.AddKeyedCacheClient(builder.Configuration[$"{LoadGeneratorOptions.SectionName}:{nameof(LoadGeneratorOptions.Connection)}"] ?? "cache");
 
 // A retry would hide a failed read and add load the rate did not ask for.
-TimeSpan requestTimeout = builder.Configuration.GetValue($"{LoadGeneratorOptions.SectionName}:{nameof(LoadGeneratorOptions.RequestTimeout)}", TimeSpan.FromSeconds(30));
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is experimental; it undoes the service defaults' handler.
 builder.Services.AddHttpClient(NodeSpreadTarget.HttpClientName)
     .RemoveAllResilienceHandlers()
-    .ConfigureHttpClient(http => http.Timeout = requestTimeout > TimeSpan.Zero ? requestTimeout : Timeout.InfiniteTimeSpan);
+    .ConfigureHttpClient((services, http) => http.Timeout = services.GetRequiredService<IOptions<LoadGeneratorOptions>>().Value.RequestTimeout);
 #pragma warning restore EXTEXP0001
 
 builder.Services.TryAddSingleton(TimeProvider.System);
-builder.Services.AddSingleton<LoadMetrics>();
-builder.Services.AddSingleton<LoadRunner>();
+builder.Services.AddSingleton<TrafficMetrics>();
+builder.Services.AddSingleton<TrafficRunner>();
 builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
 
 WebApplication app = builder.Build();
 app.MapDefaultEndpoints();
-app.MapLoadEndpoints();
+app.MapTrafficEndpoints();
 app.Run();
 
 /// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>

@@ -25,20 +25,19 @@ public sealed class CacheClusterCommandTests
     [InlineData("Running", true)]
     [InlineData("Starting", false)]
     [InlineData("FailedToStart", false)]
-    public void TheCommands_AreEnabledOnlyOnceTheClusterRuns(string state, bool enabled)
+    public void ClearGroup_IsEnabledOnlyOnceTheClusterRuns_ShowRingAlways(string state, bool clearEnabled)
     {
         IDistributedApplicationBuilder builder = ModelBuilder.Create();
         IResourceBuilder<CacheClusterResource> cluster = builder.AddCacheCluster<CacheNodeProject>("cache", nodes: 1);
-
-        foreach (ResourceCommandAnnotation command in cluster.Resource.Annotations.OfType<ResourceCommandAnnotation>())
+        var context = new UpdateCommandStateContext
         {
-            var context = new UpdateCommandStateContext
-            {
-                ResourceSnapshot = new CustomResourceSnapshot { ResourceType = "CacheCluster", Properties = [], State = state },
-                Services = EmptyServices.Instance,
-            };
-            Assert.Equal(enabled ? ResourceCommandState.Enabled : ResourceCommandState.Disabled, command.UpdateState(context));
-        }
+            ResourceSnapshot = new CustomResourceSnapshot { ResourceType = "CacheCluster", Properties = [], State = state },
+            Services = EmptyServices.Instance,
+        };
+
+        ResourceCommandAnnotation[] commands = [.. cluster.Resource.Annotations.OfType<ResourceCommandAnnotation>()];
+        Assert.Equal(clearEnabled ? ResourceCommandState.Enabled : ResourceCommandState.Disabled, commands.Single(c => c.Name == "clear-group").UpdateState(context));
+        Assert.Equal(ResourceCommandState.Enabled, commands.Single(c => c.Name == "show-ring").UpdateState(context));
     }
 
     [Fact]

@@ -11,6 +11,10 @@ public sealed class NodeSpreadTargetTests
     }
 
     [Fact]
+    public void NoNodes_IsRefusedWhenTheTargetIsMade_NotOnEveryRead() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new NodeSpreadTarget(new HttpClient(), NodeSpreadTarget.AddressesOf("")));
+
+    [Fact]
     public async Task Reads_GoToEachNodeInTurn_AndReportTheNodesResult()
     {
         var handler = new StubNodes();

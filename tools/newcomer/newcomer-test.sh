@@ -208,6 +208,14 @@ for tool in git dotnet node npm curl chromium prometheus setsid timeout; do
 done
 [ ${#missing[@]} -eq 0 ] || fail "missing: ${missing[*]} (on Debian: apt-get install chromium nodejs npm prometheus curl)"
 
+# The AppHost's fixed ports (dashboard, its telemetry and resource service, load generator, nodes,
+# backend, sample API): an AppHost already running here would answer in place of the clone's.
+busy=()
+for port in 15080 19080 20080 5380 5401 5402 5403 5300 5290; do
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && busy+=("$port")
+done
+[ ${#busy[@]} -eq 0 ] || fail "ports ${busy[*]} are in use: stop the AppHost (or whatever listens there) first"
+
 begin "installing the screenshot tool (npm ci)"
 (cd "$here" && timeout 300 npm ci --no-audit --no-fund --loglevel=error >"$work/npm.log" 2>&1) || { cat "$work/npm.log" >&2; fail "npm ci failed"; }
 
@@ -300,20 +308,24 @@ fi
 begin "loading a fresh key through a node that does not own it (the trace to show)"
 # The README's key may be cached by now; a key no one asked for yet makes a trace that crosses two
 # nodes and reaches the backend: non-owner, owner, demobackend.
-fresh=""
+# Each try carries a W3C traceparent with a trace id of its own, so the screenshot opens that very trace
+# instead of searching for it among the load generator's hundreds per second.
+fresh="" trace_id=""
 for i in $(seq 1 20); do
   key="newcomer-$(date +%s)-$i"
-  read -r status owner result <<<"$(curl -sS -i --max-time 10 "${node_urls[0]%/}/cache/demo/$key" 2>/dev/null | owner_of_answer)"
-  if [ "$status" = 200 ] && [ "$result" = peer ] && [ "$owner" != "${node_names[0]}" ]; then fresh="$key"; break; fi
+  tid=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+  sid=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+  read -r status owner result <<<"$(curl -sS -i --max-time 10 -H "traceparent: 00-$tid-$sid-01" "${node_urls[0]%/}/cache/demo/$key" 2>/dev/null | owner_of_answer)"
+  if [ "$status" = 200 ] && [ "$result" = peer ] && [ "$owner" != "${node_names[0]}" ]; then fresh="$key" trace_id="$tid"; break; fi
 done
 [ -n "$fresh" ] || fail "no fresh key came back from ${node_names[0]} as a peer fetch in 20 tries (last: $status $owner $result)"
-say "${node_names[0]} fetched $fresh from its owner $owner"
+say "${node_names[0]} fetched $fresh from its owner $owner (trace $trace_id)"
 
 begin "taking the screenshots"
 nodes_csv=$(IFS=,; echo "${node_names[*]}")
 timeout "$SCREENSHOT_TIMEOUT" node "$here/screenshots.mjs" \
   --login "$login_url" --prometheus "$prometheus_url" --nodes "$nodes_csv" \
-  --expr "$hit_ratio_expr" --out "$screenshots" --profile "$work/chromium" \
+  --expr "$hit_ratio_expr" --trace "$trace_id" --out "$screenshots" --profile "$work/chromium" \
   || fail "the screenshot script failed (exit $?)"
 for png in dashboard-resources.png trace-across-nodes.png prometheus-hit-ratio.png; do
   [ -s "$screenshots/$png" ] || fail "$screenshots/$png was not written"

@@ -2,7 +2,7 @@
 // screenshot claims. Debian's chromium, driven by puppeteer-core (which downloads no browser of its own):
 // the dashboard is a Blazor Server app that `chromium --screenshot` captures blank.
 //
-// node screenshots.mjs --login URL --prometheus URL --nodes cache-0,cache-1,cache-2 --expr PROMQL --out DIR [--range 90s] [--history 60] [--profile DIR]
+// node screenshots.mjs --login URL --prometheus URL --nodes cache-0,cache-1,cache-2 --expr PROMQL --trace TRACEID --out DIR [--range 90s] [--history 60] [--profile DIR]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -77,36 +77,28 @@ async function resources(page) {
 }
 
 async function traceAcrossNodes(page) {
-  // Traces that reached the backend are loads; one that also spans two nodes went through a
-  // non-owner to the owner, which loaded the key: the path the README's diagram shows. Rows marked
-  // as errors (a peer timeout while a node was still warming up, say) are not what the README shows.
-  await page.goto(`${dashboard}/traces/resource/demobackend`, { waitUntil: 'domcontentloaded' });
-  const traceId = await waitFor(page, 'a trace without errors, with spans of two cache nodes and demobackend, in /traces', (names) => {
-    for (const row of document.querySelectorAll('tr[role="row"]')) {
-      const idCell = [...row.querySelectorAll('td[title]')].find((cell) => /Trace Id: [0-9a-f]+/.test(cell.title));
-      if (!idCell || row.className.includes('error')) {
-        continue;
+  // The newcomer script's own request: a node asked for a key another node owns, which loaded it from
+  // the backend, sent with a known trace id. The dashboard may get its spans a little later: the page is
+  // reloaded until they are all there.
+  const traceId = options.trace;
+  const deadline = Date.now() + PAGE_TIMEOUT;
+  let shown = null;
+  while (!shown) {
+    await page.goto(`${dashboard}/traces/detail/${traceId}`, { waitUntil: 'domcontentloaded' });
+    shown = await page.waitForFunction((names) => {
+      const text = document.body.innerText;
+      if (!text.includes('Trace detail')) {
+        return null;
       }
-      // Tags that do not fit are hidden but stay in the DOM: textContent, not innerText.
-      const resources = [...row.querySelectorAll('.trace-service-tag')].map((tag) => tag.textContent.trim().split(' ')[0]);
-      // Only nodes and the backend: a trace that starts in the load generator is one of its reads,
-      // and the picture is of one request crossing the cluster.
-      const onlyCluster = resources.every((r) => names.includes(r) || r === 'demobackend');
-      if (onlyCluster && names.filter((n) => resources.includes(n)).length >= 2 && resources.includes('demobackend')) {
-        return idCell.title.match(/Trace Id: ([0-9a-f]+)/)[1];
-      }
+      const nodesShown = names.filter((n) => new RegExp(`\\b${n}\\b`).test(text));
+      return nodesShown.length >= 2 && text.includes('demobackend') ? nodesShown : null;
+    }, { timeout: 10_000, polling: 500 }, nodes).then((handle) => handle.jsonValue()).catch(() => null);
+    if (!shown && Date.now() > deadline) {
+      const file = path.join(outFolder, `failed-${Date.now()}.png`);
+      await page.screenshot({ path: file }).catch(() => {});
+      throw new Error(`trace ${traceId} did not show spans of two nodes and demobackend within ${PAGE_TIMEOUT / 1000} s (page as it was: ${file})`);
     }
-    return null;
-  }, nodes);
-  await page.goto(`${dashboard}/traces/detail/${traceId}`, { waitUntil: 'domcontentloaded' });
-  const shown = await waitFor(page, `the detail of trace ${traceId} listing spans of two nodes and demobackend`, (names) => {
-    const text = document.body.innerText;
-    if (!text.includes('Trace detail')) {
-      return null;
-    }
-    const nodesShown = names.filter((n) => new RegExp(`\\b${n}\\b`).test(text));
-    return nodesShown.length >= 2 && text.includes('demobackend') ? nodesShown : null;
-  }, nodes);
+  }
   console.log(`screenshots: trace ${traceId} spans ${shown.join(', ')} and demobackend`);
   await expectNoCertificateNotice(page);
   await shoot(page, 'trace-across-nodes.png');
@@ -162,9 +154,6 @@ async function waitForHistory(seconds) {
   throw new Error(`Prometheus held only ${held} s of the hit ratio, not ${seconds} s, within ${Math.round(seconds + 90)} s`);
 }
 
-// The dashboard's red "No trusted development certificate" notice: harmless for this http-only
-// AppHost (the README says why), and it would take the top of every picture. Closed, not hidden:
-// the screenshot shows the page as a person sees it after dismissing it.
 // The AppHost tells Aspire that nothing here uses HTTPS (WithoutHttpsCertificate on every project),
 // so the dashboard has no "No trusted development certificate" notice to show: the pictures must not
 // have one, and a project added without it brings the notice back and fails this check.
@@ -207,11 +196,11 @@ function parseArguments(argv) {
   const result = {};
   for (let i = 0; i < argv.length; i += 2) {
     if (!argv[i].startsWith('--') || argv[i + 1] === undefined) {
-      throw new Error(`usage: screenshots.mjs --login URL --prometheus URL --nodes a,b --expr PROMQL --out DIR [--range 90s] [--history 60] [--profile DIR] [--chromium PATH] (at '${argv[i]}')`);
+      throw new Error(`usage: screenshots.mjs --login URL --prometheus URL --nodes a,b --expr PROMQL --trace TRACEID --out DIR [--range 90s] [--history 60] [--profile DIR] [--chromium PATH] (at '${argv[i]}')`);
     }
     result[argv[i].slice(2)] = argv[i + 1];
   }
-  for (const required of ['login', 'prometheus', 'nodes', 'expr', 'out']) {
+  for (const required of ['login', 'prometheus', 'nodes', 'expr', 'trace', 'out']) {
     if (!result[required]) {
       throw new Error(`screenshots.mjs: --${required} is required`);
     }

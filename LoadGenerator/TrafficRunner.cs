@@ -4,32 +4,34 @@ using Microsoft.Extensions.Options;
 namespace LoadGenerator;
 
 /// <summary>Starts and stops runs, one at a time: a start while a run is under way replaces it.</summary>
-internal sealed class LoadRunner(
+internal sealed class TrafficRunner(
     IOptions<LoadGeneratorOptions> options,
     IHttpClientFactory httpClients,
     IServiceProvider services,
-    LoadMetrics metrics,
+    TrafficMetrics metrics,
     TimeProvider time,
-    ILogger<LoadRunner> logger) : IAsyncDisposable
+    ILogger<TrafficRunner> logger) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private LoadRun? _run;
+    private TrafficRun? _run;
 
     /// <summary>The settings a start without parameters uses: the configured ones.</summary>
-    public LoadSettings Defaults { get; } = new(options.Value.Rate, options.Value.Keys, options.Value.Skew, options.Value.Route);
+    public TrafficSettings Defaults { get; } = new(options.Value.Rate, options.Value.Keys, options.Value.Skew, options.Value.Route);
 
-    public async Task<LoadStatus> StartAsync(LoadSettings settings)
+    public async Task<TrafficStatus> StartAsync(TrafficSettings settings)
     {
         await _gate.WaitAsync();
         try
         {
+            // The new target first: if it cannot be made, the run under way goes on.
+            LoadGeneratorOptions current = options.Value;
+            ITrafficTarget target = TargetFor(settings.Route, current);
             if (_run is not null)
             {
                 await _run.StopAsync();
             }
 
-            LoadGeneratorOptions current = options.Value;
-            _run = new LoadRun(settings, TargetFor(settings.Route, current), current.Group, current.MaxInFlight, metrics, time, logger);
+            _run = new TrafficRun(settings, target, current.Group, current.MaxInFlight, metrics, time, logger);
             _run.Start();
             metrics.TargetRate(settings.Rate);
             logger.LogInformation(
@@ -43,7 +45,7 @@ internal sealed class LoadRunner(
         }
     }
 
-    public async Task<LoadStatus> StopAsync()
+    public async Task<TrafficStatus> StopAsync()
     {
         await _gate.WaitAsync();
         try
@@ -52,7 +54,7 @@ internal sealed class LoadRunner(
             {
                 await _run.StopAsync();
                 metrics.TargetRate(0);
-                LoadStatus status = _run.Status();
+                TrafficStatus status = _run.Status();
                 logger.LogInformation("Load stopped after {Seconds} s: {Reads} reads, {Errors} errors, {Skipped} skipped.", status.Seconds, status.Reads, status.Errors, status.Skipped);
                 return status;
             }
@@ -65,8 +67,8 @@ internal sealed class LoadRunner(
         }
     }
 
-    public LoadStatus Status() =>
-        Volatile.Read(ref _run)?.Status() ?? new LoadStatus(false, null, 0, 0, 0, 0, 0, new Dictionary<string, long>(), null);
+    public TrafficStatus Status() =>
+        Volatile.Read(ref _run)?.Status() ?? new TrafficStatus(false, null, 0, 0, 0, 0, 0, new Dictionary<string, long>(), null);
 
     public async ValueTask DisposeAsync()
     {
@@ -76,9 +78,9 @@ internal sealed class LoadRunner(
         }
     }
 
-    private ILoadTarget TargetFor(LoadRoute route, LoadGeneratorOptions current)
+    private ITrafficTarget TargetFor(TrafficRoute route, LoadGeneratorOptions current)
     {
-        if (route == LoadRoute.Owner)
+        if (route == TrafficRoute.Owner)
         {
             return new OwnerRoutingTarget(services.GetRequiredKeyedService<ICacheClient>(current.Connection));
         }

@@ -9,12 +9,12 @@ using Microsoft.Extensions.DependencyInjection;
 namespace LoadGenerator.Tests;
 
 /// <summary>The HTTP API as the README and the dashboard's commands use it, against stub nodes.</summary>
-public sealed class LoadEndpointTests : IDisposable
+public sealed class TrafficEndpointTests : IDisposable
 {
     private readonly StubNodes _nodes = new();
     private readonly WebApplicationFactory<Program> _app;
 
-    public LoadEndpointTests() =>
+    public TrafficEndpointTests() =>
         _app = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseSetting("ConnectionStrings:cache", "cache-0=http://n0.test,cache-1=http://n1.test,cache-2=http://n2.test");

@@ -7,7 +7,7 @@ namespace LoadGenerator;
 /// The load generator's own view of the cluster, from the caller's side: reads by result, their latency,
 /// reads skipped because too many were out, and the rate it aims at (meter <see cref="MeterName"/>).
 /// </summary>
-internal sealed class LoadMetrics
+internal sealed class TrafficMetrics
 {
     /// <summary>The meter's name, for the exporter to listen to.</summary>
     public const string MeterName = "AspireCache.LoadGenerator";
@@ -20,7 +20,7 @@ internal sealed class LoadMetrics
     private readonly Counter<long> _skipped;
     private double _targetRate;
 
-    public LoadMetrics(IMeterFactory meterFactory)
+    public TrafficMetrics(IMeterFactory meterFactory)
     {
         Meter meter = meterFactory.Create(MeterName);
         _reads = meter.CreateCounter<long>("aspirecache.loadgen.reads", unit: "{read}", description: "Reads the load generator finished, by route and result (hit, hot, peer, load, not-found, error).");
@@ -29,17 +29,17 @@ internal sealed class LoadMetrics
         meter.CreateObservableGauge("aspirecache.loadgen.target_rate", () => Volatile.Read(ref _targetRate), unit: "{read}/s", description: "The rate the running load aims at; 0 when stopped.");
     }
 
-    public void Read(LoadRoute route, string result, TimeSpan duration)
+    public void Read(TrafficRoute route, string result, TimeSpan duration)
     {
         var tags = new TagList { { "aspirecache.loadgen.route", RouteName(route) }, { "aspirecache.result", result } };
         _reads.Add(1, tags);
         _readDuration.Record(duration.TotalSeconds, tags);
     }
 
-    public void Skipped(LoadRoute route, long count) =>
+    public void Skipped(TrafficRoute route, long count) =>
         _skipped.Add(count, new KeyValuePair<string, object?>("aspirecache.loadgen.route", RouteName(route)));
 
     public void TargetRate(double rate) => Volatile.Write(ref _targetRate, rate);
 
-    private static string RouteName(LoadRoute route) => route == LoadRoute.Owner ? "owner" : "nodes";
+    private static string RouteName(TrafficRoute route) => route == TrafficRoute.Owner ? "owner" : "nodes";
 }

@@ -7,7 +7,7 @@ namespace LoadGenerator;
 /// <param name="Keys">How many distinct keys.</param>
 /// <param name="Skew">The Zipf exponent of key popularity.</param>
 /// <param name="Route">How reads reach the cluster.</param>
-public sealed record LoadSettings(double Rate, int Keys, double Skew, LoadRoute Route)
+public sealed record TrafficSettings(double Rate, int Keys, double Skew, TrafficRoute Route)
 {
     /// <summary>The lowest rate accepted, in reads per second.</summary>
     public const double MinRate = 0.1;
@@ -28,14 +28,14 @@ public sealed record LoadSettings(double Rate, int Keys, double Skew, LoadRoute 
     /// The settings a start request asks for: each of <c>rate</c>, <c>keys</c>, <c>skew</c> and <c>route</c>
     /// that is given replaces the default. Every value is checked, and every problem is named.
     /// </summary>
-    public static (LoadSettings? Settings, Dictionary<string, string[]> Errors) Parse(
-        LoadSettings defaults, string? rate, string? keys, string? skew, string? route)
+    public static (TrafficSettings? Settings, Dictionary<string, string[]> Errors) Parse(
+        TrafficSettings defaults, string? rate, string? keys, string? skew, string? route)
     {
         var errors = new Dictionary<string, string[]>();
         double parsedRate = defaults.Rate;
         int parsedKeys = defaults.Keys;
         double parsedSkew = defaults.Skew;
-        LoadRoute parsedRoute = defaults.Route;
+        TrafficRoute parsedRoute = defaults.Route;
 
         if (rate is not null && !(double.TryParse(rate, NumberStyles.Float, CultureInfo.InvariantCulture, out parsedRate) && parsedRate is >= MinRate and <= MaxRate))
         {
@@ -57,17 +57,17 @@ public sealed record LoadSettings(double Rate, int Keys, double Skew, LoadRoute 
             errors["route"] = [$"route must be 'nodes' (spread over every node) or 'owner' (the owner-routing client); it is '{route}'."];
         }
 
-        return errors.Count > 0 ? (null, errors) : (new LoadSettings(parsedRate, parsedKeys, parsedSkew, parsedRoute), errors);
+        return errors.Count > 0 ? (null, errors) : (new TrafficSettings(parsedRate, parsedKeys, parsedSkew, parsedRoute), errors);
     }
 
     // By name only: Enum.TryParse would also take "1".
-    private static bool TryParseRoute(string route, out LoadRoute parsed)
+    private static bool TryParseRoute(string route, out TrafficRoute parsed)
     {
         parsed = route.ToLowerInvariant() switch
         {
-            "nodes" => LoadRoute.Nodes,
-            "owner" => LoadRoute.Owner,
-            _ => (LoadRoute)(-1),
+            "nodes" => TrafficRoute.Nodes,
+            "owner" => TrafficRoute.Owner,
+            _ => (TrafficRoute)(-1),
         };
         return Enum.IsDefined(parsed);
     }

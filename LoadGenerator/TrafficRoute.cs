@@ -1,7 +1,7 @@
 namespace LoadGenerator;
 
 /// <summary>How the load generator reaches the cluster.</summary>
-public enum LoadRoute
+public enum TrafficRoute
 {
     /// <summary>
     /// Each read goes to the next node in turn, whoever owns the key, as a load balancer in front of the

@@ -1,13 +1,13 @@
 namespace LoadGenerator.Tests;
 
-public sealed class LoadSettingsTests
+public sealed class TrafficSettingsTests
 {
-    private static readonly LoadSettings Defaults = new(200, 10_000, 1.0, LoadRoute.Nodes);
+    private static readonly TrafficSettings Defaults = new(200, 10_000, 1.0, TrafficRoute.Nodes);
 
     [Fact]
     public void NothingGiven_KeepsTheDefaults()
     {
-        (LoadSettings? settings, Dictionary<string, string[]> errors) = LoadSettings.Parse(Defaults, null, null, null, null);
+        (TrafficSettings? settings, Dictionary<string, string[]> errors) = TrafficSettings.Parse(Defaults, null, null, null, null);
 
         Assert.Empty(errors);
         Assert.Equal(Defaults, settings);
@@ -16,9 +16,9 @@ public sealed class LoadSettingsTests
     [Fact]
     public void EachGivenValue_ReplacesItsDefault()
     {
-        (LoadSettings? settings, _) = LoadSettings.Parse(Defaults, "50.5", "100", "0", "Owner");
+        (TrafficSettings? settings, _) = TrafficSettings.Parse(Defaults, "50.5", "100", "0", "Owner");
 
-        Assert.Equal(new LoadSettings(50.5, 100, 0, LoadRoute.Owner), settings);
+        Assert.Equal(new TrafficSettings(50.5, 100, 0, TrafficRoute.Owner), settings);
     }
 
     [Theory]
@@ -34,7 +34,7 @@ public sealed class LoadSettingsTests
     [InlineData("route", null, null, null, "everywhere")]
     public void AnOutOfRangeValue_IsNamedWithWhatIsAllowed(string name, string? rate, string? keys, string? skew, string? route)
     {
-        (LoadSettings? settings, Dictionary<string, string[]> errors) = LoadSettings.Parse(Defaults, rate, keys, skew, route);
+        (TrafficSettings? settings, Dictionary<string, string[]> errors) = TrafficSettings.Parse(Defaults, rate, keys, skew, route);
 
         Assert.Null(settings);
         string message = Assert.Single(Assert.Single(errors, e => e.Key == name).Value);
@@ -44,7 +44,7 @@ public sealed class LoadSettingsTests
     [Fact]
     public void SeveralBadValues_AreAllNamed()
     {
-        (_, Dictionary<string, string[]> errors) = LoadSettings.Parse(Defaults, "-5", "0", "9", "x");
+        (_, Dictionary<string, string[]> errors) = TrafficSettings.Parse(Defaults, "-5", "0", "9", "x");
 
         Assert.Equal(["keys", "rate", "route", "skew"], errors.Keys.Order(StringComparer.Ordinal));
     }
@@ -52,7 +52,7 @@ public sealed class LoadSettingsTests
     [Fact]
     public void Keys_AreNamedByRank()
     {
-        Assert.Equal("item-0", LoadSettings.KeyOf(0));
-        Assert.Equal("item-12345", LoadSettings.KeyOf(12345));
+        Assert.Equal("item-0", TrafficSettings.KeyOf(0));
+        Assert.Equal("item-12345", TrafficSettings.KeyOf(12345));
     }
 }

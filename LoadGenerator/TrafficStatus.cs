@@ -10,9 +10,9 @@ namespace LoadGenerator;
 /// <param name="AchievedRate">Reads finished per second over the run.</param>
 /// <param name="Results">Finished reads by how they were served (hit, hot, peer, load, not-found, error).</param>
 /// <param name="LastError">The most recent error's message, if any.</param>
-public sealed record LoadStatus(
+public sealed record TrafficStatus(
     bool Running,
-    LoadSettings? Settings,
+    TrafficSettings? Settings,
     double Seconds,
     long Reads,
     long Errors,

@@ -5,18 +5,19 @@ namespace LoadGenerator;
 /// callers arrive whether or not the cache keeps up: every 10 ms the reads due so far are started, except
 /// that no more than MaxInFlight wait at once; those beyond are skipped and counted.
 /// </summary>
-internal sealed class LoadRun
+internal sealed class TrafficRun
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(10);
 
-    private readonly ILoadTarget _target;
+    private readonly ITrafficTarget _target;
     private readonly string _group;
     private readonly int _maxInFlight;
-    private readonly LoadMetrics _metrics;
+    private readonly TrafficMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ZipfKeys _keys;
     private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Dictionary<string, long> _results = [];
     private readonly long _started;
     private long _stopped;
@@ -27,7 +28,7 @@ internal sealed class LoadRun
     private string? _lastError;
     private Task _loop = Task.CompletedTask;
 
-    public LoadRun(LoadSettings settings, ILoadTarget target, string group, int maxInFlight, LoadMetrics metrics, TimeProvider time, ILogger logger)
+    public TrafficRun(TrafficSettings settings, ITrafficTarget target, string group, int maxInFlight, TrafficMetrics metrics, TimeProvider time, ILogger logger)
     {
         Settings = settings;
         _target = target;
@@ -40,7 +41,7 @@ internal sealed class LoadRun
         _started = time.GetTimestamp();
     }
 
-    public LoadSettings Settings { get; }
+    public TrafficSettings Settings { get; }
 
     public bool Running => !_stop.IsCancellationRequested;
 
@@ -57,7 +58,11 @@ internal sealed class LoadRun
         }
     }
 
-    /// <summary>Stops starting reads and cancels those still out; returns once the pacing loop has ended.</summary>
+    /// <summary>
+    /// Stops starting reads and cancels those still out; returns once the pacing loop has ended and every
+    /// read has returned, so that the status it leaves is final and a run that replaces this one never
+    /// shares the cluster with its reads.
+    /// </summary>
     public async Task StopAsync()
     {
         if (Running)
@@ -67,9 +72,15 @@ internal sealed class LoadRun
         }
 
         await _loop;
+        if (Interlocked.Read(ref _inFlight) == 0)
+        {
+            _drained.TrySetResult();
+        }
+
+        await _drained.Task;
     }
 
-    public LoadStatus Status()
+    public TrafficStatus Status()
     {
         long stopped = Interlocked.Read(ref _stopped);
         double seconds = (stopped == 0 ? _time.GetElapsedTime(_started) : _time.GetElapsedTime(_started, stopped)).TotalSeconds;
@@ -80,7 +91,7 @@ internal sealed class LoadRun
             results = new Dictionary<string, long>(_results);
         }
 
-        return new LoadStatus(
+        return new TrafficStatus(
             Running,
             Settings,
             Math.Round(seconds, 3),
@@ -113,7 +124,7 @@ internal sealed class LoadRun
                     }
 
                     Interlocked.Increment(ref _inFlight);
-                    _ = ReadAsync(LoadSettings.KeyOf(_keys.Next(random)), stopping);
+                    _ = ReadAsync(TrafficSettings.KeyOf(_keys.Next(random)), stopping);
                 }
             }
             while (await timer.WaitForNextTickAsync(stopping));
@@ -135,7 +146,7 @@ internal sealed class LoadRun
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             // Cut off by the stop, not failed: not counted.
-            Interlocked.Decrement(ref _inFlight);
+            Returned();
             return;
         }
         catch (Exception ex)
@@ -149,7 +160,6 @@ internal sealed class LoadRun
             }
         }
 
-        Interlocked.Decrement(ref _inFlight);
         Interlocked.Increment(ref _reads);
         lock (_results)
         {
@@ -157,5 +167,14 @@ internal sealed class LoadRun
         }
 
         _metrics.Read(Settings.Route, result, _time.GetElapsedTime(start));
+        Returned();
+    }
+
+    private void Returned()
+    {
+        if (Interlocked.Decrement(ref _inFlight) == 0 && _stop.IsCancellationRequested)
+        {
+            _drained.TrySetResult();
+        }
     }
 }

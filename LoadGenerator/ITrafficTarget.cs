@@ -1,7 +1,7 @@
 namespace LoadGenerator;
 
 /// <summary>Where a run's reads go: the nodes in turn, or each key's owner.</summary>
-internal interface ILoadTarget
+internal interface ITrafficTarget
 {
     /// <summary>
     /// Reads one key of the group and says how it was served: the cache's result (<c>hit</c>, <c>hot</c>,
