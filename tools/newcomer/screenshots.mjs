@@ -168,14 +168,28 @@ async function expectNoCertificateNotice(page) {
 
 // Polls fn in the page until it returns something other than null; names what it waited for on timeout.
 async function waitFor(page, what, fn, ...args) {
-  try {
-    const handle = await page.waitForFunction(fn, { timeout: PAGE_TIMEOUT, polling: 500 }, ...args);
-    return await handle.jsonValue();
-  } catch (error) {
-    const file = path.join(outFolder, `failed-${Date.now()}.png`);
-    await page.screenshot({ path: file }).catch(() => {});
-    throw new Error(`${what}: not within ${PAGE_TIMEOUT / 1000} s on ${page.url()} (${error.message}; page as it was: ${file})`);
+  const deadline = Date.now() + PAGE_TIMEOUT;
+  let lastError = 'no answer yet';
+  while (Date.now() < deadline) {
+    try {
+      const value = await page.evaluate(fn, ...args);
+      if (value !== null) {
+        return value;
+      }
+      // The dashboard (Blazor Server) sometimes loses its circuit to an error of its own while the page
+      // renders ("An unhandled error has occurred. Reload"); a person would reload, and so does this.
+      if (await page.evaluate(() => { const bar = document.getElementById('blazor-error-ui'); return !!bar && getComputedStyle(bar).display !== 'none'; })) {
+        console.log(`screenshots: the dashboard showed "An unhandled error has occurred" on ${page.url()}; reloading`);
+        await page.reload({ waitUntil: 'domcontentloaded' });
+      }
+    } catch (error) {
+      lastError = error.message; // A navigation under way destroys the context: ask again.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
+  const file = path.join(outFolder, `failed-${Date.now()}.png`);
+  await page.screenshot({ path: file }).catch(() => {});
+  throw new Error(`${what}: not within ${PAGE_TIMEOUT / 1000} s on ${page.url()} (last error: ${lastError}; page as it was: ${file})`);
 }
 
 async function shoot(page, name, screenshotOptions = {}) {
