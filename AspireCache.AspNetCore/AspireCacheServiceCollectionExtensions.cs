@@ -57,6 +57,7 @@ public static class AspireCacheServiceCollectionExtensions
             {
                 client.Timeout = Timeout.InfiniteTimeSpan; // Each fetch has PeerTimeout, for headers and body alike.
                 client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", services.GetRequiredService<NodeSecrets>().Peer.HeaderValue);
+                client.DefaultRequestHeaders.TryAddWithoutValidation(Membership.Header, services.GetRequiredService<Membership>().Fingerprint.ToString());
             });
         services.AddHttpClient(PeerProber.ClientName)
             .RemoveAllResilienceHandlers()
@@ -75,6 +76,7 @@ public static class AspireCacheServiceCollectionExtensions
         services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestLineSize = 64 * 1024);
 
         services.AddSingleton<LocalNode>();
+        services.AddSingleton<Membership>();
         services.AddSingleton<MissedChanges>();
         services.AddHostedService<PeerProber>();
         services.AddSingleton<PeerFaults>();

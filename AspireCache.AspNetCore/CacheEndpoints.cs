@@ -118,7 +118,7 @@ internal static class CacheEndpoints
 
     // Each member with the address this node resolves for it, so that operators (and a test) can check
     // that every name reaches the node of that name.
-    private static async Task<ClusterView> DescribeClusterAsync(LocalNode node, ServiceEndpointResolver resolver, CancellationToken cancellationToken)
+    private static async Task<ClusterView> DescribeClusterAsync(LocalNode node, Membership membership, ServiceEndpointResolver resolver, CancellationToken cancellationToken)
     {
         IReadOnlyDictionary<string, MemberStatus> peers = node.Health.Snapshot();
         var members = new List<MemberView>();
@@ -140,6 +140,7 @@ internal static class CacheEndpoints
             node.Name,
             node.Picker.Ring.PointsPerMember,
             members,
-            [.. node.Groups.Values.Select(GroupView.Of)]);
+            [.. node.Groups.Values.Select(GroupView.Of)],
+            MembershipView.Of(membership));
     }
 }

@@ -10,6 +10,7 @@ namespace AspireCache.AspNetCore;
 internal sealed class PeerProber(
     LocalNode node,
     NodeSecrets secrets,
+    Membership membership,
     IHttpClientFactory clients,
     IOptions<CacheNodeOptions> options,
     TimeProvider time) : BackgroundService
@@ -79,6 +80,9 @@ internal sealed class PeerProber(
         using var request = new HttpRequestMessage(method, new Uri($"http://{peer}{path}"));
         request.Headers.TryAddWithoutValidation("Authorization", secrets.Peer.HeaderValue);
         request.Headers.TryAddWithoutValidation(PeerStatusEndpoints.MemberHeader, node.Name);
+
+        // Probes go every second, traffic or not: a peer with another member set hears of it at once.
+        request.Headers.TryAddWithoutValidation(Membership.Header, membership.Fingerprint.ToString());
         if (cleared is not null)
         {
             request.Content = JsonContent.Create(cleared);

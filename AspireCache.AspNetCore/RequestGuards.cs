@@ -8,6 +8,7 @@ internal static class RequestGuards
         SecretCheck check = context.RequestServices.GetRequiredService<NodeSecrets>().Peer.Check(context.Request);
         if (check == SecretCheck.Accepted)
         {
+            context.RequestServices.GetRequiredService<Membership>().Check(context.Request, context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
             return true;
         }
 

@@ -301,6 +301,28 @@ public sealed partial class ClusterTests(ClusterFixture cluster) : IClassFixture
     }
 
     [Fact]
+    public async Task EveryNode_WasGivenTheSameMemberSet_AndCountsNoDisagreement()
+    {
+        var fingerprints = new HashSet<string>(StringComparer.Ordinal);
+        foreach (HttpClient node in cluster.Nodes.Values)
+        {
+            JsonElement membership = (await node.GetFromJsonAsync<JsonElement>("/cluster", Token)).GetProperty("membership");
+            Assert.Equal(ClusterFixture.NodeNames, membership.GetProperty("members").EnumerateArray().Select(m => m.GetString()));
+            fingerprints.Add(membership.GetProperty("fingerprint").GetString()!);
+
+            // Probes go every second between every pair, each carrying the sender's fingerprint.
+            string metrics = await node.GetStringAsync("/metrics", Token);
+            string[] lines = metrics.Split('\n');
+            Assert.All(
+                lines.Where(l => l.StartsWith("aspirecache_membership_disagreements_total", StringComparison.Ordinal)),
+                l => Assert.Equal("0", l.Split(' ')[1]));
+            Assert.Contains(lines, l => l.StartsWith("aspirecache_membership_fingerprint", StringComparison.Ordinal));
+        }
+
+        Assert.Single(fingerprints);
+    }
+
+    [Fact]
     public async Task ARequestToANonOwner_IsOneTrace_FromTheClientThroughTheOwnerToTheBackend()
     {
         HttpClient asked = cluster.Nodes["cache-0"];

@@ -1,0 +1,70 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AspireCache.AspNetCore.Tests;
+
+/// <summary>The member-set check on the real node: what it shows in /cluster and /metrics, what it sends, and what it counts.</summary>
+public sealed class MembershipHttpTests(CacheNodeFactory node) : IClassFixture<CacheNodeFactory>
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private static readonly string Ours = MembershipFingerprint.Of(["solo"]).ToString();
+
+    [Fact]
+    public async Task Cluster_ShowsTheMemberSetAndItsFingerprint()
+    {
+        using HttpClient anonymous = NodeClients.Anonymous(node);
+
+        JsonElement membership = (await anonymous.GetFromJsonAsync<JsonElement>("/cluster", Token)).GetProperty("membership");
+
+        Assert.Equal(Ours, membership.GetProperty("fingerprint").GetString());
+        Assert.Equal(["solo"], membership.GetProperty("members").EnumerateArray().Select(m => m.GetString()));
+    }
+
+    [Fact]
+    public void PeerRequests_CarryThisNodesFingerprint()
+    {
+        using HttpClient peers = node.Services.GetRequiredService<IHttpClientFactory>().CreateClient(PeerProtocol.PeerClientName);
+
+        Assert.Equal([Ours], peers.DefaultRequestHeaders.GetValues(Membership.Header));
+    }
+
+    [Fact]
+    public async Task APeerRequestFromAnotherMemberSet_IsCounted_OneFromTheSameSetOrAnOlderNodeIsNot()
+    {
+        using HttpClient peer = NodeClients.Peer(node);
+        string other = MembershipFingerprint.Of(["solo", "stranger"]).ToString();
+        double before = await DisagreementsAsync();
+
+        await AskAsPeerAsync(peer, Ours);
+        await AskAsPeerAsync(peer, null);
+        await AskAsPeerAsync(peer, other);
+        await AskAsPeerAsync(peer, "not-a-fingerprint");
+
+        // The exporter caches a scrape for a moment: wait for the count to show, then check it is exactly two.
+        await Waits.UntilAsync("two disagreements are counted", async () => await DisagreementsAsync() >= before + 2, cancellationToken: Token);
+        Assert.Equal(before + 2, await DisagreementsAsync());
+    }
+
+    private static async Task AskAsPeerAsync(HttpClient peer, string? fingerprint)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/_peer/{CacheNodeFactory.Group}/membership-{Guid.NewGuid():N}");
+        if (fingerprint is not null)
+        {
+            request.Headers.Add(Membership.Header, fingerprint);
+        }
+
+        using HttpResponseMessage response = await peer.SendAsync(request, Token);
+        Assert.True(response.IsSuccessStatusCode, $"the peer request answered {(int)response.StatusCode}");
+    }
+
+    // The Prometheus series, as an operator's alert would read it; absent until the first disagreement.
+    private async Task<double> DisagreementsAsync()
+    {
+        using HttpClient anonymous = NodeClients.Anonymous(node);
+        string metrics = await anonymous.GetStringAsync("/metrics", Token);
+        string? line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith("aspirecache_membership_disagreements_total", StringComparison.Ordinal));
+        return line is null ? 0 : double.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture); // name{labels} value [timestamp]
+    }
+}
