@@ -13,9 +13,11 @@ namespace AspireCache.IntegrationTests;
 /// </remarks>
 public sealed class NewcomerTests
 {
-    // The script bounds itself below this (NEWCOMER_TOTAL_LIMIT), so that it stops what it started and
-    // says which step failed before this limit ends its process tree.
-    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(10);
+    // The script bounds itself below this (NEWCOMER_TOTAL_LIMIT, 540 s), so that it stops what it started
+    // and says which step failed before this limit ends its process tree. Its watchdog acts only once the
+    // step in the foreground returns (at most the screenshots' 180 s) and stopping takes up to 60 s more:
+    // 540 + 180 + 60 s stays under this.
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(15);
 
     private static readonly string[] Screenshots = ["dashboard-resources.png", "trace-across-nodes.png", "prometheus-hit-ratio.png"];
 
