@@ -85,7 +85,7 @@ public sealed class LoadBenchmarkSmokeTests
 
     private static string? MissingReason()
     {
-        string[] missing = [.. new[] { "wrk", "go", "taskset" }.Where(tool => !ExecutableOnPath(tool)).Select(tool => $"'{tool}'")];
+        string[] missing = [.. new[] { "wrk", "go", "taskset" }.Where(tool => !MissingTool.IsOnPath(tool)).Select(tool => $"'{tool}'")];
         if (!Directory.Exists(GroupcacheSources))
         {
             missing = [.. missing, $"the groupcache sources ({GroupcacheSources})"];
@@ -95,9 +95,4 @@ public sealed class LoadBenchmarkSmokeTests
             ? null
             : $"The load benchmark needs {string.Join(", ", missing)} (apt-get install golang-go golang-github-golang-groupcache-dev wrk; .ci/run does).";
     }
-
-    private static bool ExecutableOnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Any(folder => File.Exists(Path.Combine(folder, name)));
 }

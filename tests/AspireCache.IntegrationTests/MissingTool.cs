@@ -16,4 +16,10 @@ internal static class MissingTool
 
         Assert.Skip(missing);
     }
+
+    /// <summary>Whether an executable of that name is in a folder on PATH.</summary>
+    public static bool IsOnPath(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Any(folder => File.Exists(Path.Combine(folder, name)));
 }

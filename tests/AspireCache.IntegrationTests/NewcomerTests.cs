@@ -57,14 +57,9 @@ public sealed class NewcomerTests
 
     private static string? MissingReason()
     {
-        string[] missing = [.. new[] { "chromium", "node", "npm", "prometheus", "git", "curl", "setsid" }.Where(tool => !ExecutableOnPath(tool)).Select(tool => $"'{tool}'")];
+        string[] missing = [.. new[] { "chromium", "node", "npm", "prometheus", "git", "curl", "setsid" }.Where(tool => !MissingTool.IsOnPath(tool)).Select(tool => $"'{tool}'")];
         return missing.Length == 0
             ? null
             : $"The newcomer test needs {string.Join(", ", missing)} (apt-get install chromium nodejs npm prometheus; .ci/run does).";
     }
-
-    private static bool ExecutableOnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Any(folder => File.Exists(Path.Combine(folder, name)));
 }

@@ -70,12 +70,7 @@ public sealed class PrometheusFixture : IAsyncLifetime
     }
 
     /// <summary>Why tests that need Prometheus cannot run here, or null when they can.</summary>
-    public static string? MissingReason() => ExecutableOnPath("prometheus")
+    public static string? MissingReason() => MissingTool.IsOnPath("prometheus")
         ? null
         : "The 'prometheus' executable is not on PATH (install Debian's prometheus package; .ci/run does).";
-
-    private static bool ExecutableOnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Any(folder => File.Exists(Path.Combine(folder, name)));
 }
