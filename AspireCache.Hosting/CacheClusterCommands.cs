@@ -50,6 +50,7 @@ internal static class CacheClusterCommands
                 UpdateState = WhenRunning,
             });
 
+        // Always enabled: the view matters most while a node is down or the cluster failed to start.
         cluster.WithCommand(
             ShowRingCommand,
             "Show ring",
@@ -58,8 +59,6 @@ internal static class CacheClusterCommands
             {
                 Description = "Asks every node for its /cluster view: the members it sees, their health, and the entries it holds per group.",
                 IconName = "DataPie",
-
-                // Always enabled: the view matters most while a node is down or the cluster failed to start.
             });
 
         foreach (ProjectResource node in resource.Nodes)
