@@ -16,17 +16,15 @@ internal sealed partial class Membership
     public const string Header = "X-Cache-Membership";
 
     private readonly Counter<long> _disagreements;
-    private readonly TimeProvider _time;
+    private readonly LogThrottle _throttle;
     private readonly ILogger<Membership> _logger;
-    private long _nextLineAt;
-    private long _suppressed;
 
     public Membership(IOptions<CacheNodeOptions> options, IMeterFactory meters, TimeProvider time, ILogger<Membership> logger)
     {
         CacheNodeOptions settings = options.Value;
         Members = [.. settings.Members.Append(settings.NodeName).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
         Fingerprint = MembershipFingerprint.Of(Members);
-        _time = time;
+        _throttle = new LogThrottle(TimeSpan.FromMinutes(1), time);
         _logger = logger;
 
         Meter meter = meters.Create(AspireCacheDiagnostics.MeterName);
@@ -53,15 +51,10 @@ internal sealed partial class Membership
         }
 
         _disagreements.Add(1);
-        long now = _time.GetTimestamp();
-        long next = Interlocked.Read(ref _nextLineAt);
-        if (now < next || Interlocked.CompareExchange(ref _nextLineAt, now + (60 * _time.TimestampFrequency), next) != next)
+        if (_throttle.TryTake(out long suppressed))
         {
-            Interlocked.Increment(ref _suppressed);
-            return;
+            LogDisagreement(_logger, remoteAddress, sent, Fingerprint.ToString(), Members.Count, suppressed);
         }
-
-        LogDisagreement(_logger, remoteAddress, sent, Fingerprint.ToString(), Members.Count, Interlocked.Exchange(ref _suppressed, 0));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A peer at {RemoteAddress} has another member set ({Theirs}) than this node ({Ours}, {Size} members): some keys have two owners until the sets agree ({Suppressed} more such requests since the last line).")]

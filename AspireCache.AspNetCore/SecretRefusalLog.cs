@@ -6,22 +6,16 @@ namespace AspireCache.AspNetCore;
 /// </summary>
 internal sealed partial class SecretRefusalLog(ILogger<SecretRefusalLog> logger, TimeProvider time)
 {
-    private long _nextLineAt;
-    private long _suppressed;
+    private readonly LogThrottle _throttle = new(TimeSpan.FromSeconds(1), time);
 
     /// <summary>Counts a refusal on <paramref name="api"/> ("peer" or "admin"), and logs it unless a line went out within the second.</summary>
     public void Refused(string api, SecretCheck check, string remoteAddress)
     {
-        long now = time.GetTimestamp();
-        long next = Interlocked.Read(ref _nextLineAt);
-        if (now < next || Interlocked.CompareExchange(ref _nextLineAt, now + time.TimestampFrequency, next) != next)
-        {
-            Interlocked.Increment(ref _suppressed);
-            return;
-        }
-
         // Never the offered value: a near miss of the secret is still most of the secret.
-        LogRefused(logger, api, remoteAddress, check, Interlocked.Exchange(ref _suppressed, 0));
+        if (_throttle.TryTake(out long suppressed))
+        {
+            LogRefused(logger, api, remoteAddress, check, suppressed);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a request to the {Api} API from {RemoteAddress}: secret {Check} ({Suppressed} more refused since the last line).")]
