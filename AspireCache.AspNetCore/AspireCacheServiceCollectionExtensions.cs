@@ -52,13 +52,9 @@ public static class AspireCacheServiceCollectionExtensions
         services.AddHttpClient(PeerProtocol.PeerClientName)
             .RemoveAllResilienceHandlers()
             .RemoveAllLoggers()
+            .AddHttpMessageHandler(services => new PeerRequestHeaders(services.GetRequiredService<NodeSecrets>(), services.GetRequiredService<Membership>()))
             .ResolveServiceNamesOnce()
-            .ConfigureHttpClient((services, client) =>
-            {
-                client.Timeout = Timeout.InfiniteTimeSpan; // Each fetch has PeerTimeout, for headers and body alike.
-                client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", services.GetRequiredService<NodeSecrets>().Peer.HeaderValue);
-                client.DefaultRequestHeaders.TryAddWithoutValidation(Membership.Header, services.GetRequiredService<Membership>().Fingerprint.ToString());
-            });
+            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan); // Each fetch has PeerTimeout, for headers and body alike.
         services.AddHttpClient(PeerProber.ClientName)
             .RemoveAllResilienceHandlers()
             .ResolveServiceNamesOnce()
@@ -77,6 +73,11 @@ public static class AspireCacheServiceCollectionExtensions
 
         services.AddSingleton<LocalNode>();
         services.AddSingleton<Membership>();
+        services.TryAddSingleton<IMembershipSource>(services =>
+            services.GetRequiredService<IOptions<CacheNodeOptions>>().Value.MembersDnsName.Length > 0
+                ? new DnsMembershipSource(services.GetRequiredService<IOptions<CacheNodeOptions>>())
+                : new StaticMembershipSource(services.GetRequiredService<IOptions<CacheNodeOptions>>()));
+        services.AddHostedService<MembershipRefresher>();
         services.AddSingleton<MissedChanges>();
         services.AddHostedService<PeerProber>();
         services.AddSingleton<PeerFaults>();

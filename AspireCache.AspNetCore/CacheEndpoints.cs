@@ -47,6 +47,11 @@ internal static class CacheEndpoints
 
         // A node that has not heard "nothing owed" from every peer within its lease may have missed a change.
         node.Lease.EnsureValid();
+        if (forPeer && context.Request.Headers.ContainsKey(PeerProtocol.HandOffHeader))
+        {
+            await ServeHandOffAsync(context, group, key);
+            return;
+        }
 
         CacheResult result;
         try
@@ -106,6 +111,33 @@ internal static class CacheEndpoints
         await response.BodyWriter.WriteAsync(result.Value, context.RequestAborted);
     }
 
+    // The store's value or 204, at once: a hand-off never loads, so nothing here waits for a source.
+    private static async Task ServeHandOffAsync(HttpContext context, CacheGroup group, string key)
+    {
+        CacheResult? held;
+        try
+        {
+            held = group.ServeHandOff(key);
+        }
+        catch (InvalidCacheKeyException ex)
+        {
+            await Problems.InvalidKeyAsync(context, ex.Message);
+            return;
+        }
+
+        HttpResponse response = context.Response;
+        if (held is not { } result)
+        {
+            response.StatusCode = StatusCodes.Status204NoContent;
+            return;
+        }
+
+        response.ContentType = "application/octet-stream";
+        response.ContentLength = result.Value.Length;
+        PeerFreshness.WriteHeaders(response.Headers, result);
+        await response.BodyWriter.WriteAsync(result.Value, context.RequestAborted);
+    }
+
     private static async Task AnswerDeferredAsync(HttpContext context, Task<CacheResult> load)
     {
         HttpResponse response = context.Response;
@@ -121,10 +153,12 @@ internal static class CacheEndpoints
     private static async Task<ClusterView> DescribeClusterAsync(LocalNode node, Membership membership, ServiceEndpointResolver resolver, CancellationToken cancellationToken)
     {
         IReadOnlyDictionary<string, MemberStatus> peers = node.Health.Snapshot();
+        Dictionary<string, Uri> known = node.Peers.ToDictionary(p => p.Name, p => p.Address, StringComparer.Ordinal);
         var members = new List<MemberView>();
         foreach (string member in peers.Keys.Append(node.Name).Order(StringComparer.Ordinal))
         {
-            ServiceEndpointSource endpoints = await resolver.GetEndpointsAsync($"http://{member}", cancellationToken);
+            Uri address = known.GetValueOrDefault(member) ?? StaticMembershipSource.Of(member).Address;
+            ServiceEndpointSource endpoints = await resolver.GetEndpointsAsync(address.ToString(), cancellationToken);
             string[] addresses = [.. endpoints.Endpoints.Select(e => e.EndPoint is UriEndPoint uri ? uri.Uri.ToString() : e.EndPoint.ToString()!)];
             MemberStatus? status = peers.GetValueOrDefault(member);
             members.Add(new MemberView(

@@ -16,6 +16,36 @@ public sealed class CacheNodeOptions
     public List<string> Members { get; set; } = [];
 
     /// <summary>
+    /// The DNS name whose SRV records are the members, instead of <see cref="Members"/>: in Kubernetes, a
+    /// headless Service's <c>_http._tcp.cache.&lt;namespace&gt;.svc.cluster.local</c>. Each record's target
+    /// host is a member's name (this node's own is its <see cref="NodeName"/>) and its address is
+    /// <c>http://&lt;target's A record&gt;:&lt;record's port&gt;</c>. Re-resolved every
+    /// <see cref="MembersRefreshInterval"/>; while the name does not resolve, the node keeps its last answer.
+    /// Empty (the default): the members are the fixed <see cref="Members"/>.
+    /// </summary>
+    public string MembersDnsName { get; set; } = string.Empty;
+
+    /// <summary>
+    /// The DNS server asked for <see cref="MembersDnsName"/>, as <c>ip</c> or <c>ip:port</c>. Empty (the
+    /// default): the system's resolvers (<c>/etc/resolv.conf</c>), which is what a Kubernetes pod wants.
+    /// </summary>
+    public string MembersDnsServer { get; set; } = string.Empty;
+
+    /// <summary>
+    /// How often <see cref="MembersDnsName"/> is resolved again. Default 5 s: a member that appears or leaves
+    /// is in or out of every node's ring within this interval of its record changing (plus the query's time).
+    /// </summary>
+    public TimeSpan MembersRefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long after a membership change a key's new owner asks the key's previous owner for its stored
+    /// value before it loads from the source (a warm hand-off); the previous owner answers from its store
+    /// only. Default 30 s: long enough for the busy keys to be asked for; each miss in it costs one more peer
+    /// request. Zero turns the hand-off off.
+    /// </summary>
+    public TimeSpan HandOffWindow { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// The secret the members share; a request to the peer API without it is refused. The AppHost
     /// generates one; outside Aspire, set <c>Cache__PeerSecret</c> to the same random value on every node.
     /// </summary>

@@ -28,6 +28,10 @@ internal sealed class CacheNodeOptionsValidator(IEnumerable<CacheGroupRegistrati
         {
             failures.Add("Cache:NodeName is required: the name this node has among the members (e.g. cache-0).");
         }
+        else if (options.MembersDnsName.Length > 0)
+        {
+            ValidateDnsMembership(options, failures);
+        }
         else if (!options.Members.Contains(options.NodeName, StringComparer.Ordinal))
         {
             failures.Add($"Cache:Members must include this node's own name '{options.NodeName}'; it has [{string.Join(", ", options.Members)}].");
@@ -69,6 +73,38 @@ internal sealed class CacheNodeOptionsValidator(IEnumerable<CacheGroupRegistrati
             failures.Add("Cache:FailuresToEject and Cache:SuccessesToRejoin must be at least 1.");
         }
 
+        if (options.HandOffWindow < TimeSpan.Zero)
+        {
+            failures.Add("Cache:HandOffWindow must be zero (no hand-off) or positive.");
+        }
+    }
+
+    private static void ValidateDnsMembership(CacheNodeOptions options, List<string> failures)
+    {
+        if (options.Members.Count > 0)
+        {
+            failures.Add($"Cache:Members and Cache:MembersDnsName are both set: the members come from one of them (the DNS name's SRV records, or the fixed list), not both.");
+        }
+
+        if (Uri.CheckHostName(options.MembersDnsName) != UriHostNameType.Dns && !options.MembersDnsName.StartsWith('_'))
+        {
+            failures.Add($"Cache:MembersDnsName is '{options.MembersDnsName}', which is not a DNS name (e.g. _http._tcp.cache.default.svc.cluster.local).");
+        }
+
+        if (Uri.CheckHostName(options.NodeName) != UriHostNameType.Dns)
+        {
+            failures.Add($"Cache:NodeName is '{options.NodeName}'; with Cache:MembersDnsName it must be this node's own SRV target host (e.g. cache-0.cache.default.svc.cluster.local).");
+        }
+
+        if (options.MembersDnsServer.Length > 0 && !DnsMembershipSource.TryParseServer(options.MembersDnsServer, out _))
+        {
+            failures.Add($"Cache:MembersDnsServer is '{options.MembersDnsServer}'; it must be an IP address, optionally with a port (e.g. 10.96.0.10 or 127.0.0.1:5353), or empty for the system's resolvers.");
+        }
+
+        if (options.MembersRefreshInterval < TimeSpan.FromMilliseconds(100) || options.MembersRefreshInterval > TimeSpan.FromHours(1))
+        {
+            failures.Add($"Cache:MembersRefreshInterval is {options.MembersRefreshInterval}; it must be between 100 ms and 1 hour.");
+        }
     }
 
     private static void ValidateGroups(CacheNodeOptions options, HashSet<string> inCode, List<string> failures)

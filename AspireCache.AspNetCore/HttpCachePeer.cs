@@ -4,7 +4,7 @@ using AspireCache.Client;
 
 namespace AspireCache.AspNetCore;
 
-/// <summary>A peer node asked over HTTP; its address is resolved through service discovery from its name.</summary>
+/// <summary>A peer node asked over HTTP at its member address (a service-discovery name such as <c>http://cache-1</c>, or an IP address from DNS).</summary>
 /// <remarks>
 /// The peer has <c>PeerTimeout</c> to answer: with the value (a hit), or with the headers of a deferred
 /// answer, which say that it is alive and loading the key. A deferred answer is then awaited for as long
@@ -15,6 +15,7 @@ namespace AspireCache.AspNetCore;
 [DebuggerDisplay("{Name}")]
 internal sealed partial class HttpCachePeer(
     string name,
+    Uri address,
     IHttpClientFactory clients,
     PeerHealth health,
     TimeSpan timeout,
@@ -25,9 +26,24 @@ internal sealed partial class HttpCachePeer(
     TimeSpan lease) : ICachePeer
 {
     // "http://cache-1" is a service-discovery name: the client's handler resolves it to the node's address.
-    private readonly Uri _baseAddress = new($"http://{name}");
+    private readonly Uri _baseAddress = address;
 
     public string Name { get; } = name;
+
+    /// <summary>Where the peer listens, as its membership source gave it.</summary>
+    public Uri Address => _baseAddress;
+
+    /// <summary>
+    /// The peer protocol version the peer last announced in a status answer (<see cref="PeerProtocol.VersionHeader"/>);
+    /// 1, the version before there was one, until it has.
+    /// </summary>
+    public int ProtocolVersion
+    {
+        get => Volatile.Read(ref _protocolVersion);
+        set => Volatile.Write(ref _protocolVersion, value);
+    }
+
+    private int _protocolVersion = 1;
 
     public async ValueTask<CacheResult> GetAsync(string group, string key, CancellationToken cancellationToken)
     {

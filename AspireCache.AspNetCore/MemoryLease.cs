@@ -58,11 +58,26 @@ internal sealed partial class MemoryLease
         }
     }
 
-    /// <summary>Called after the ring changed: a peer out of the ring no longer holds the lease back.</summary>
+    /// <summary>
+    /// Called after the ring changed: a peer out of the ring no longer holds the lease back. A peer that
+    /// joined holds it from now, so it has one lease to answer; one that left is forgotten.
+    /// </summary>
     public void RingChanged()
     {
         lock (_lock)
         {
+            var peers = new HashSet<string>(_health.PeerNames, StringComparer.Ordinal);
+            foreach (string gone in _renewedAt.Keys.Where(peer => !peers.Contains(peer)).ToList())
+            {
+                _renewedAt.Remove(gone);
+            }
+
+            long now = _time.GetTimestamp();
+            foreach (string joined in peers)
+            {
+                _renewedAt.TryAdd(joined, now);
+            }
+
             Recompute();
         }
     }

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Diagnostics.Metrics;
 
 namespace AspireCache.AspNetCore;
@@ -9,11 +10,12 @@ namespace AspireCache.AspNetCore;
 /// </summary>
 /// <remarks>
 /// Fetches and probes are counted apart: a peer whose <c>/alive</c> answers while its peer API hangs
-/// must still be ejected, so a probe's success does not wipe out failed fetches.
+/// must still be ejected, so a probe's success does not wipe out failed fetches. The table of peers is
+/// replaced whole when the membership changes (<see cref="ChangeMembership"/>), so that reads need no lock.
 /// </remarks>
 internal sealed partial class PeerHealth
 {
-    private readonly Dictionary<string, Peer> _peers;
+    private volatile FrozenDictionary<string, Peer> _peers;
     private readonly RingPeerPicker _picker;
     private readonly int _failuresToEject;
     private readonly int _successesToRejoin;
@@ -28,7 +30,7 @@ internal sealed partial class PeerHealth
         _successesToRejoin = options.SuccessesToRejoin;
         _time = time;
         _logger = logger;
-        _peers = peers.ToDictionary(name => name, name => new Peer(time.GetUtcNow()), StringComparer.Ordinal);
+        _peers = peers.ToFrozenDictionary(name => name, name => new Peer(time.GetUtcNow()), StringComparer.Ordinal);
 
         // Observable, so that every peer's series exists (at zero) from the first scrape.
         Meter meter = meters.Create(AspireCacheDiagnostics.MeterName);
@@ -38,6 +40,23 @@ internal sealed partial class PeerHealth
     }
 
     public IEnumerable<string> PeerNames => _peers.Keys;
+
+    /// <summary>
+    /// Takes the members' new peers: a peer that stays keeps its state, a new one starts up, and one that
+    /// left is forgotten (requests already waiting for it run to their end: a leaving node still answers
+    /// while it drains). The ring then holds the new peers that are not down; see
+    /// <see cref="RingPeerPicker.ChangeMembership"/> for the hand-off.
+    /// </summary>
+    public void ChangeMembership(IReadOnlyCollection<ICachePeer> peers, TimeSpan handOffWindow)
+    {
+        lock (_lock)
+        {
+            FrozenDictionary<string, Peer> before = _peers;
+            _peers = peers.ToFrozenDictionary(p => p.Name, p => before.GetValueOrDefault(p.Name) ?? new Peer(_time.GetUtcNow()), StringComparer.Ordinal);
+            _picker.ChangeMembership(peers, _peers.Where(p => p.Value.State != MemberState.Down).Select(p => p.Key), handOffWindow, _time);
+            RingChanged?.Invoke();
+        }
+    }
 
     /// <summary>Raised after a peer left or rejoined the ring, under this class's lock: keep handlers short.</summary>
     public event Action? RingChanged;
@@ -50,7 +69,7 @@ internal sealed partial class PeerHealth
     /// finish a load stop waiting at once; already cancelled while it is down.
     /// </summary>
     public CancellationToken WhenDown(string peer) =>
-        // The table of peers never changes after construction, and Down is swapped as a whole: no lock.
+        // The table of peers and each peer's Down are swapped as a whole: no lock.
         _peers.TryGetValue(peer, out Peer? state) ? Volatile.Read(ref state.Down).Token : CancellationToken.None;
 
     /// <summary>Each peer's state as /cluster shows it.</summary>

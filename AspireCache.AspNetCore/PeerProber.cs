@@ -24,17 +24,18 @@ internal sealed class PeerProber(
         using var timer = new PeriodicTimer(options.Value.ProbeInterval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            await Task.WhenAll(node.Health.PeerNames.Select(peer => ProbeAsync(peer, stoppingToken)));
+            await Task.WhenAll(node.Peers.Select(peer => ProbeAsync(peer, stoppingToken)));
         }
     }
 
-    private async Task ProbeAsync(string peer, CancellationToken stoppingToken)
+    private async Task ProbeAsync(HttpCachePeer member, CancellationToken stoppingToken)
     {
+        string peer = member.Name;
         long sentAt = time.GetTimestamp();
         try
         {
             using HttpClient client = clients.CreateClient(ClientName);
-            Dictionary<string, long>? owed = await AskAsync(client, HttpMethod.Get, peer, PeerStatusEndpoints.StatusPath, null, stoppingToken);
+            Dictionary<string, long>? owed = await AskAsync(client, HttpMethod.Get, member, PeerStatusEndpoints.StatusPath, null, stoppingToken);
             if (owed is null)
             {
                 return;
@@ -52,7 +53,7 @@ internal sealed class PeerProber(
                     }
                 }
 
-                owed = await AskAsync(client, HttpMethod.Post, peer, PeerStatusEndpoints.AcknowledgePath, owed, stoppingToken);
+                owed = await AskAsync(client, HttpMethod.Post, member, PeerStatusEndpoints.AcknowledgePath, owed, stoppingToken);
             }
 
             if (owed is { Count: 0 })
@@ -75,14 +76,13 @@ internal sealed class PeerProber(
     }
 
     // The peer's answer: the groups this node still owes a clear; null (and the failure reported) when it did not answer 2xx.
-    private async Task<Dictionary<string, long>?> AskAsync(HttpClient client, HttpMethod method, string peer, string path, Dictionary<string, long>? cleared, CancellationToken stoppingToken)
+    private async Task<Dictionary<string, long>?> AskAsync(HttpClient client, HttpMethod method, HttpCachePeer peer, string path, Dictionary<string, long>? cleared, CancellationToken stoppingToken)
     {
-        using var request = new HttpRequestMessage(method, new Uri($"http://{peer}{path}"));
-        request.Headers.TryAddWithoutValidation("Authorization", secrets.Peer.HeaderValue);
+        using var request = new HttpRequestMessage(method, new Uri(peer.Address, path));
         request.Headers.TryAddWithoutValidation(PeerStatusEndpoints.MemberHeader, node.Name);
 
         // Probes go every second, traffic or not: a peer with another member set hears of it at once.
-        request.Headers.TryAddWithoutValidation(Membership.Header, membership.Fingerprint.ToString());
+        PeerRequestHeaders.Stamp(request, secrets, membership);
         if (cleared is not null)
         {
             request.Content = JsonContent.Create(cleared);
@@ -91,9 +91,13 @@ internal sealed class PeerProber(
         using HttpResponseMessage response = await client.SendAsync(request, stoppingToken);
         if (!response.IsSuccessStatusCode)
         {
-            node.Health.ReportFailure(peer, PeerSignal.Probe, $"probe answered {(int)response.StatusCode}", timedOut: false);
+            node.Health.ReportFailure(peer.Name, PeerSignal.Probe, $"probe answered {(int)response.StatusCode}", timedOut: false);
             return null;
         }
+
+        // A node of version 1 sends no version: it stays at 1, and is asked nothing that it would misread.
+        peer.ProtocolVersion = response.Headers.TryGetValues(PeerProtocol.VersionHeader, out IEnumerable<string>? versions)
+            && int.TryParse(versions.FirstOrDefault(), System.Globalization.CultureInfo.InvariantCulture, out int version) && version > 1 ? version : 1;
 
         return await response.Content.ReadFromJsonAsync<Dictionary<string, long>>(stoppingToken) ?? [];
     }

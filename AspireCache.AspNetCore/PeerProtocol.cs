@@ -3,8 +3,31 @@ using AspireCache.Client;
 namespace AspireCache.AspNetCore;
 
 /// <summary>The names and paths that nodes use with each other; those clients see too are in <see cref="CacheHttpProtocol"/>.</summary>
+/// <remarks>
+/// The protocol is versioned so that a rolling update can run nodes of two versions side by side. Each node
+/// sends its <see cref="Version"/> in <see cref="VersionHeader"/> on every peer request and status answer,
+/// and ignores headers it does not know; a request that a peer of an older version would misread (a
+/// hand-off, which version 1 would answer by loading) goes only to peers that announced a version that
+/// knows it. Version 1 is every node before the header existed. Version 2 adds the member-set fingerprint
+/// (<see cref="Membership.Header"/>) and the hand-off (<see cref="HandOffHeader"/>).
+/// </remarks>
 internal static class PeerProtocol
 {
+    /// <summary>This node's peer protocol version.</summary>
+    public const int Version = 2;
+
+    /// <summary>The first version that answers a hand-off from its store only.</summary>
+    public const int HandOffVersion = 2;
+
+    /// <summary>Carries the sender's protocol version on peer requests and on status answers.</summary>
+    public const string VersionHeader = "X-Cache-Peer-Protocol";
+
+    /// <summary>
+    /// On a <c>GET /_peer</c>: a hand-off, to be answered from the store only, with the value or 204 (see
+    /// <see cref="CacheGroup.ServeHandOff"/>).
+    /// </summary>
+    public const string HandOffHeader = "X-Cache-Hand-Off";
+
     /// <summary>The name of the HttpClient that nodes use to ask each other.</summary>
     public const string PeerClientName = "aspirecache-peer";
 

@@ -171,6 +171,22 @@ public sealed partial class CacheGroup : IDisposable
         return ServePeerMissAsync(key, expired, cancellationToken);
     }
 
+    /// <summary>
+    /// Answers a key's new owner after a membership change (<see cref="ICachePeer.HandOffAsync"/>) with the
+    /// value this node's store holds: never loads and never asks a peer, so a hand-off costs no source call
+    /// anywhere, and serves nothing expired or stale, so an expired value does not come back. A removed
+    /// value is gone from the store already.
+    /// </summary>
+    /// <returns>The fresh stored value, or null when the store holds none.</returns>
+    /// <exception cref="InvalidCacheKeyException">The key is empty or longer than the group allows.</exception>
+    public CacheResult? ServeHandOff(string key)
+    {
+        ValidateKey(key);
+        Interlocked.Increment(ref Stats.HandOffServesCount);
+        long now = _clock.Now;
+        return Store.Find(key) is { } entry && now < entry.ExpiresAt ? _lifetimes.Fresh(entry, CacheSource.Hit, now) : null;
+    }
+
     /// <summary>Throws <see cref="InvalidCacheKeyException"/> unless the key is one this group accepts.</summary>
     public void ValidateKey(string key) => CacheKeyRules.Validate(key, MaxKeyBytes, Name);
 
@@ -382,6 +398,13 @@ public sealed partial class CacheGroup : IDisposable
             return _lifetimes.Fresh(cached, CacheSource.Hit, _clock.Now);
         }
 
+        // Soon after a membership change, a key that moved here is most likely still in its previous owner's store.
+        if (!refresh && _peers.TryPickPreviousOwner(key, out ICachePeer? previous)
+            && await HandOffAsync(key, previous, stamp).ConfigureAwait(false) is { } handedOff)
+        {
+            return handedOff;
+        }
+
         // A key whose load just failed gets that failure again until its backoff has passed.
         _loadRunner.ThrowIfRemembered(key);
 
@@ -412,6 +435,40 @@ public sealed partial class CacheGroup : IDisposable
         }
 
         return _lifetimes.Loaded(loaded.Value, expiresAt, now);
+    }
+
+    // Asks the previous owner's store; anything but a fresh value (none, stale, too large, a failure)
+    // sends the caller on to the source, as if no hand-off had been tried.
+    private async Task<CacheResult?> HandOffAsync(string key, ICachePeer previous, FlightStamp stamp)
+    {
+        using Activity? activity = CacheTracing.Start(CacheTracing.HandOffSpan, this, key);
+        activity?.SetTag(CacheTracing.PeerTag, previous.Name);
+        try
+        {
+            // Read before asking: the remaining lifetime counts from the answer, which came after this.
+            long askedAt = _clock.Now;
+            CacheResult? held = await previous.HandOffAsync(Name, key, CancellationToken.None).ConfigureAwait(false);
+            if (held is not { IsStale: false } value || value.TimeToLive <= TimeSpan.Zero || value.Value.Length > MaxValueBytes)
+            {
+                Interlocked.Increment(ref Stats.HandOffMissesCount);
+                activity?.SetTag(CacheMetrics.ResultTag, "miss");
+                return null;
+            }
+
+            Interlocked.Increment(ref Stats.HandOffHitsCount);
+            activity?.SetTag(CacheMetrics.ResultTag, "hit");
+            long expiresAt = value.TimeToLive is { } ttl ? askedAt + ttl.Ticks : LruEntry.Never;
+            Store.Add(key, value.Value, askedAt - value.Age.Ticks, expiresAt, (Group: this, Key: key, Stamp: stamp), static s => s.Group.IsCurrent(s.Key, s.Stamp, hot: false));
+            return value with { Source = CacheSource.Peer };
+        }
+#pragma warning disable CA1031 // Any failure to ask is answered by loading, as a failed peer fetch is.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Interlocked.Increment(ref Stats.HandOffFailuresCount);
+            CacheTracing.Failed(activity, ex);
+            return null;
+        }
     }
 
     // Refreshes a value ahead of its expiry in the background: at this node if it owns the key, else by

@@ -33,6 +33,10 @@ public sealed class CacheGroupStats
     internal long ClearsCount;
     internal long PeerClearsCount;
     internal long UnacknowledgedCount;
+    internal long HandOffHitsCount;
+    internal long HandOffMissesCount;
+    internal long HandOffFailuresCount;
+    internal long HandOffServesCount;
 
     /// <summary>Client gets (<see cref="CacheGroup.GetAsync"/>), whatever their outcome.</summary>
     public long Gets => Volatile.Read(ref GetsCount);
@@ -111,4 +115,16 @@ public sealed class CacheGroupStats
 
     /// <summary>Members that did not acknowledge a removal, write or clear that this node passed on, counted per member and change.</summary>
     public long Unacknowledged => Volatile.Read(ref UnacknowledgedCount);
+
+    /// <summary>Loads that a key's previous owner answered from its store after a membership change (<see cref="IPeerPicker.TryPickPreviousOwner"/>): the source was not called.</summary>
+    public long HandOffHits => Volatile.Read(ref HandOffHitsCount);
+
+    /// <summary>Loads whose key's previous owner did not hold it: the source was called.</summary>
+    public long HandOffMisses => Volatile.Read(ref HandOffMissesCount);
+
+    /// <summary>Loads whose key's previous owner could not be asked (unreachable, too slow): the source was called.</summary>
+    public long HandOffFailures => Volatile.Read(ref HandOffFailuresCount);
+
+    /// <summary>Hand-off requests from a key's new owner that this node answered from its store (<see cref="CacheGroup.ServeHandOff"/>), held or not.</summary>
+    public long HandOffServes => Volatile.Read(ref HandOffServesCount);
 }

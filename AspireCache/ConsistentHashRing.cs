@@ -126,6 +126,14 @@ public sealed class ConsistentHashRing
         return snapshot.Owners[index];
     }
 
+    /// <summary>A new ring with the same points and hash as this one, holding <paramref name="members"/>.</summary>
+    internal ConsistentHashRing WithMembers(IEnumerable<string> members)
+    {
+        var ring = new ConsistentHashRing(PointsPerMember, _hash);
+        ring.SetMembers(members);
+        return ring;
+    }
+
     private void Rebuild(IEnumerable<string> members)
     {
         string[] sortedMembers = [.. members.Order(StringComparer.Ordinal)];

@@ -25,4 +25,12 @@ public interface ICachePeer
     /// <summary>Clears a group at the peer (<see cref="CacheGroup.ClearLocally"/>): everything, or only its hot copies.</summary>
     /// <exception cref="Exception">The peer did not acknowledge the clear.</exception>
     ValueTask ClearAsync(string group, bool hotOnly, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Asks the peer, a key's previous owner, for the value its store holds (<see cref="CacheGroup.ServeHandOff"/>):
+    /// after a membership change, the new owner asks before it loads. The peer never loads for this.
+    /// </summary>
+    /// <returns>The peer's fresh value with its remaining lifetime and age; null when it holds none, or cannot be asked this (a peer of an older version).</returns>
+    /// <exception cref="Exception">The peer did not answer: the caller then loads the key.</exception>
+    ValueTask<CacheResult?> HandOffAsync(string group, string key, CancellationToken cancellationToken) => ValueTask.FromResult<CacheResult?>(null);
 }

@@ -14,4 +14,15 @@ public interface IPeerPicker
 
     /// <summary>The peers in this node's ring now, this node left out: a change answers success only when all of them acknowledged it.</summary>
     IReadOnlyCollection<ICachePeer> RingPeers { get; }
+
+    /// <summary>
+    /// For a while after a membership change, picks the peer that owned <paramref name="key"/> before it,
+    /// when that is neither this node nor the key's owner now: an owner about to load the key asks it first.
+    /// </summary>
+    /// <returns>False when no change is recent, or the key did not move from another peer.</returns>
+    bool TryPickPreviousOwner(string key, [NotNullWhen(true)] out ICachePeer? peer)
+    {
+        peer = null;
+        return false;
+    }
 }

@@ -8,7 +8,9 @@ namespace AspireCache;
 [DebuggerDisplay("Self = {Self}, Members = {Ring.Members.Count}")]
 public sealed class RingPeerPicker : IPeerPicker
 {
+    private readonly Lock _changeLock = new();
     private volatile FrozenDictionary<string, ICachePeer> _peers = FrozenDictionary<string, ICachePeer>.Empty;
+    private volatile HandOff? _handOff;
 
     /// <summary>Creates a picker for the node named <paramref name="self"/>.</summary>
     public RingPeerPicker(string self, ConsistentHashRing? ring = null)
@@ -34,6 +36,79 @@ public sealed class RingPeerPicker : IPeerPicker
             .ToFrozenDictionary(p => p.Name, StringComparer.Ordinal);
         _peers = byName;
         Ring.SetMembers(byName.Keys.Append(Self));
+    }
+
+    /// <summary>
+    /// Replaces the peers after the cluster's membership changed, with <paramref name="ringMembers"/> (and this
+    /// node) in the ring. For <paramref name="handOffWindow"/> after it, an owner about to load a key that moved
+    /// asks the key's previous owner first (<see cref="TryPickPreviousOwner"/>), departed peers included:
+    /// a leaving node still answers while it drains.
+    /// </summary>
+    /// <remarks>
+    /// A change within the window of an earlier one keeps the ring from before the first: the keys are still
+    /// where that ring put them. A node that knew no peers (one just started) takes the others' ring as the
+    /// previous one: that is where its keys were while it was away.
+    /// </remarks>
+    public void ChangeMembership(IEnumerable<ICachePeer> peers, IEnumerable<string> ringMembers, TimeSpan handOffWindow, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(peers);
+        ArgumentNullException.ThrowIfNull(ringMembers);
+        ArgumentNullException.ThrowIfNull(time);
+        FrozenDictionary<string, ICachePeer> byName = peers
+            .Where(p => !string.Equals(p.Name, Self, StringComparison.Ordinal))
+            .ToFrozenDictionary(p => p.Name, StringComparer.Ordinal);
+        string[] inRing = [.. ringMembers.Where(byName.ContainsKey).Append(Self)];
+        lock (_changeLock)
+        {
+            if (handOffWindow > TimeSpan.Zero)
+            {
+                long now = time.GetTimestamp();
+                HandOff? active = _handOff;
+                bool chained = active is not null && now < active.Until;
+                ConsistentHashRing previous = chained ? active!.Ring
+                    : Ring.Members.Count > 1 ? Ring.WithMembers(Ring.Members)
+                    : Ring.WithMembers(inRing.Where(m => !string.Equals(m, Self, StringComparison.Ordinal)));
+                var known = new Dictionary<string, ICachePeer>(chained ? active!.Peers : _peers, StringComparer.Ordinal);
+                foreach ((string name, ICachePeer peer) in chained ? _peers : FrozenDictionary<string, ICachePeer>.Empty)
+                {
+                    known[name] = peer;
+                }
+
+                foreach ((string name, ICachePeer peer) in byName)
+                {
+                    known[name] = peer;
+                }
+
+                _handOff = new HandOff(previous, known.ToFrozenDictionary(StringComparer.Ordinal), now + (long)(handOffWindow.TotalSeconds * time.TimestampFrequency), time);
+            }
+
+            _peers = byName;
+            Ring.SetMembers(inRing);
+        }
+    }
+
+    /// <inheritdoc />
+    public bool TryPickPreviousOwner(string key, [NotNullWhen(true)] out ICachePeer? peer)
+    {
+        peer = null;
+        HandOff? handOff = _handOff;
+        if (handOff is null)
+        {
+            return false;
+        }
+
+        if (handOff.Time.GetTimestamp() >= handOff.Until)
+        {
+            // Over: later loads skip all of this. A change that raced in has its own hand-off, which stays.
+            Interlocked.CompareExchange(ref _handOff, null, handOff);
+            return false;
+        }
+
+        string? previous = handOff.Ring.GetOwner(key);
+        return previous is not null
+            && !string.Equals(previous, Self, StringComparison.Ordinal)
+            && !string.Equals(previous, OwnerOf(key), StringComparison.Ordinal)
+            && handOff.Peers.TryGetValue(previous, out peer);
     }
 
     /// <summary>
@@ -86,4 +161,7 @@ public sealed class RingPeerPicker : IPeerPicker
         // A ring member without a peer object (a moment of membership change) is treated as this node.
         return _peers.TryGetValue(owner, out peer);
     }
+
+    /// <summary>Where keys were before a membership change, and until when owners ask there first.</summary>
+    private sealed record HandOff(ConsistentHashRing Ring, FrozenDictionary<string, ICachePeer> Peers, long Until, TimeProvider Time);
 }

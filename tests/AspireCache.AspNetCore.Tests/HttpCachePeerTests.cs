@@ -296,6 +296,7 @@ public sealed class HttpCachePeerTests : IDisposable
     // the wait for the lease gives one.
     private HttpCachePeer PeerWith(HttpMessageHandler handler, TimeSpan lease = default) => new(
         "cache-1",
+        new Uri("http://cache-1"),
         new SingleClientFactory(handler),
         _health,
         PeerTimeout,

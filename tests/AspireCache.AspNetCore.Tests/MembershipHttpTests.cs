@@ -23,11 +23,21 @@ public sealed class MembershipHttpTests(CacheNodeFactory node) : IClassFixture<C
     }
 
     [Fact]
-    public void PeerRequests_CarryThisNodesFingerprint()
+    public async Task PeerRequests_CarryThisNodesFingerprintAndProtocolVersion()
     {
-        using HttpClient peers = node.Services.GetRequiredService<IHttpClientFactory>().CreateClient(PeerProtocol.PeerClientName);
+        var seen = new TaskCompletionSource<HttpRequestMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var headers = new PeerRequestHeaders(node.Services.GetRequiredService<NodeSecrets>(), node.Services.GetRequiredService<Membership>())
+        {
+            InnerHandler = new CapturingHandler(seen),
+        };
+        using var client = new HttpClient(headers);
 
-        Assert.Equal([Ours], peers.DefaultRequestHeaders.GetValues(Membership.Header));
+        using HttpResponseMessage response = await client.GetAsync(new Uri("http://peer/_peer/demo/key"), Token);
+        HttpRequestMessage sent = await seen.Task;
+
+        Assert.Equal([Ours], sent.Headers.GetValues(Membership.Header));
+        Assert.Equal(["2"], sent.Headers.GetValues(PeerProtocol.VersionHeader));
+        Assert.StartsWith("Bearer ", sent.Headers.GetValues("Authorization").Single(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -66,5 +76,14 @@ public sealed class MembershipHttpTests(CacheNodeFactory node) : IClassFixture<C
         string metrics = await anonymous.GetStringAsync("/metrics", Token);
         string? line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith("aspirecache_membership_disagreements_total", StringComparison.Ordinal));
         return line is null ? 0 : double.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture); // name{labels} value [timestamp]
+    }
+
+    private sealed class CapturingHandler(TaskCompletionSource<HttpRequestMessage> seen) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            seen.TrySetResult(request);
+            return Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK));
+        }
     }
 }

@@ -164,6 +164,7 @@ public sealed class PeerChangeHttpTests(LifetimeNodeFactory node) : IClassFixtur
             NullLogger<PeerHealth>.Instance);
         return new HttpCachePeer(
             "solo",
+            new Uri("http://solo"),
             new ForwardingClientFactory(node.BaseAddress),
             health,
             TimeSpan.FromSeconds(10),

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AspireCache.AspNetCore.Tests;
@@ -33,7 +34,16 @@ public class ServiceNameResolutionTests
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+        // A valid node: the peer client's handlers stamp each request with the node's secret and member set.
+        services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Cache:NodeName"] = "solo",
+                ["Cache:Members:0"] = "solo",
+                ["Cache:PeerSecret"] = CacheNodeFactory.PeerSecretValue,
+                ["Cache:Groups:demo:SourceService"] = "source",
+            })
+            .Build());
         return services;
     }
 
