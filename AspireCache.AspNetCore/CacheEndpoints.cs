@@ -157,7 +157,7 @@ internal static class CacheEndpoints
         var members = new List<MemberView>();
         foreach (string member in peers.Keys.Append(node.Name).Order(StringComparer.Ordinal))
         {
-            Uri address = known.GetValueOrDefault(member) ?? StaticMembershipSource.Of(member).Address;
+            Uri address = known.GetValueOrDefault(member) ?? (member == node.Name ? node.SelfAddress : null) ?? StaticMembershipSource.Of(member).Address;
             ServiceEndpointSource endpoints = await resolver.GetEndpointsAsync(address.ToString(), cancellationToken);
             string[] addresses = [.. endpoints.Endpoints.Select(e => e.EndPoint is UriEndPoint uri ? uri.Uri.ToString() : e.EndPoint.ToString()!)];
             MemberStatus? status = peers.GetValueOrDefault(member);

@@ -53,6 +53,9 @@ internal sealed class LocalNode : IDisposable
 
     public string Name { get; }
 
+    /// <summary>This node's address as its membership source last gave it (DNS); null while it gave none (a fixed list).</summary>
+    public Uri? SelfAddress { get; private set; }
+
     /// <summary>The other members now, in the ring or not.</summary>
     public IReadOnlyList<HttpCachePeer> Peers => _peers;
 
@@ -82,6 +85,7 @@ internal sealed class LocalNode : IDisposable
             {
                 if (string.Equals(member.Name, Name, StringComparison.Ordinal))
                 {
+                    SelfAddress = member.Address;
                     continue;
                 }
 

@@ -127,6 +127,53 @@ public sealed class HttpCachePeerTests : IDisposable
     }
 
     [Fact]
+    public async Task AHandOff_IsNeverSentToAPeerThatHasNotAnnouncedVersion2_WhichWouldLoadTheKey()
+    {
+        int sent = 0;
+        HttpCachePeer peer = PeerWith(new RecordingHandler(_ =>
+        {
+            Interlocked.Increment(ref sent);
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent([1]) });
+        }));
+
+        Assert.Equal(1, peer.ProtocolVersion);
+        Assert.Null(await peer.HandOffAsync("demo", "k", Token));
+        Assert.Equal(0, sent);
+    }
+
+    [Fact]
+    public async Task AHandOff_AsksWithItsHeader_AndReads204AsNotHeld_AndAValueWithItsFreshness()
+    {
+        var asked = new List<HttpRequestMessage>();
+        bool held = false;
+        HttpCachePeer peer = PeerWith(new RecordingHandler(request =>
+        {
+            asked.Add(request);
+            if (!held)
+            {
+                return Task.FromResult(new HttpResponseMessage(HttpStatusCode.NoContent));
+            }
+
+            var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent([7, 8]) };
+            response.Headers.Add(PeerProtocol.TtlHeader, "4000");
+            response.Headers.Add(PeerProtocol.AgeHeader, "6000");
+            return Task.FromResult(response);
+        }));
+        peer.ProtocolVersion = 2;
+
+        Assert.Null(await peer.HandOffAsync("demo", "k", Token));
+        held = true;
+        CacheResult? value = await peer.HandOffAsync("demo", "k", Token);
+
+        Assert.All(asked, request => Assert.Equal(["1"], request.Headers.GetValues(PeerProtocol.HandOffHeader)));
+        Assert.Equal("http://cache-1/_peer/demo/k", asked[0].RequestUri!.ToString());
+        Assert.NotNull(value);
+        Assert.Equal([7, 8], value.Value.Value.ToArray());
+        Assert.Equal(TimeSpan.FromSeconds(4), value.Value.TimeToLive);
+        Assert.Equal(TimeSpan.FromSeconds(6), value.Value.Age);
+    }
+
+    [Fact]
     public async Task ADirectAnswer_CarriesItsFreshnessInHeaders()
     {
         HttpCachePeer peer = PeerAnswering(() =>
