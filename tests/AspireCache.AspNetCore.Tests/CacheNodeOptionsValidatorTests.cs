@@ -101,6 +101,44 @@ public sealed class CacheNodeOptionsValidatorTests
         Assert.Equal(CacheGroupOptions.DefaultTimeToLiveJitter, new CacheGroupSettings().TimeToLiveJitter);
     }
 
+    [Fact]
+    public void DnsMembership_WithTheNodesOwnSrvTargetAndAServer_Passes()
+    {
+        CacheNodeOptions options = DnsOptions();
+
+        Assert.True(new CacheNodeOptionsValidator([]).Validate(null, options).Succeeded);
+    }
+
+    [Theory]
+    [InlineData("Members", "Cache:Members and Cache:MembersDnsName are both set")]
+    [InlineData("MembersDnsServer", "Cache:MembersDnsServer is 'dns.example'")]
+    [InlineData("MembersRefreshInterval", "Cache:MembersRefreshInterval is 00:00:00.0100000")]
+    [InlineData("HandOffWindow", "Cache:HandOffWindow must be zero (no hand-off) or positive")]
+    public void DnsMembership_WithASettingThatCannotWork_FailsNamingIt(string setting, string expected)
+    {
+        CacheNodeOptions options = DnsOptions();
+        switch (setting)
+        {
+            case "Members": options.Members = ["cache-0.cache.default.svc.cluster.local"]; break;
+            case "MembersDnsServer": options.MembersDnsServer = "dns.example"; break;
+            case "MembersRefreshInterval": options.MembersRefreshInterval = TimeSpan.FromMilliseconds(10); break;
+            default: options.HandOffWindow = TimeSpan.FromSeconds(-1); break;
+        }
+
+        string failure = Assert.Single(new CacheNodeOptionsValidator([]).Validate(null, options).Failures!);
+        Assert.StartsWith(expected, failure, StringComparison.Ordinal);
+    }
+
+    private static CacheNodeOptions DnsOptions()
+    {
+        CacheNodeOptions options = Options(_ => { });
+        options.Members = [];
+        options.NodeName = "cache-0.cache.default.svc.cluster.local";
+        options.MembersDnsName = "_http._tcp.cache.default.svc.cluster.local";
+        options.MembersDnsServer = "127.0.0.1:5353";
+        return options;
+    }
+
     private static CacheNodeOptions Options(Action<CacheGroupSettings> group)
     {
         var settings = new CacheGroupSettings { SourceService = "demobackend" };
