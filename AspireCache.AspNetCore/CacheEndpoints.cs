@@ -153,11 +153,12 @@ internal static class CacheEndpoints
     private static async Task<ClusterView> DescribeClusterAsync(LocalNode node, Membership membership, ServiceEndpointResolver resolver, CancellationToken cancellationToken)
     {
         IReadOnlyDictionary<string, MemberStatus> peers = node.Health.Snapshot();
-        Dictionary<string, Uri> known = node.Peers.ToDictionary(p => p.Name, p => p.Address, StringComparer.Ordinal);
+        Dictionary<string, HttpCachePeer> known = node.Peers.ToDictionary(p => p.Name, StringComparer.Ordinal);
         var members = new List<MemberView>();
         foreach (string member in peers.Keys.Append(node.Name).Order(StringComparer.Ordinal))
         {
-            Uri address = known.GetValueOrDefault(member) ?? (member == node.Name ? node.SelfAddress : null) ?? StaticMembershipSource.Of(member).Address;
+            HttpCachePeer? peer = known.GetValueOrDefault(member);
+            Uri address = peer?.Address ?? (member == node.Name ? node.SelfAddress : null) ?? StaticMembershipSource.Of(member).Address;
             ServiceEndpointSource endpoints = await resolver.GetEndpointsAsync(address.ToString(), cancellationToken);
             string[] addresses = [.. endpoints.Endpoints.Select(e => e.EndPoint is UriEndPoint uri ? uri.Uri.ToString() : e.EndPoint.ToString()!)];
             MemberStatus? status = peers.GetValueOrDefault(member);
@@ -167,7 +168,8 @@ internal static class CacheEndpoints
                 member == node.Name ? "self" : status!.State.ToString().ToLowerInvariant(),
                 status?.Since,
                 status?.LastError,
-                node.Picker.Ring.Members.Contains(member)));
+                node.Picker.Ring.Members.Contains(member),
+                peer?.ProtocolVersion ?? PeerProtocol.Version));
         }
 
         return new ClusterView(
