@@ -398,8 +398,8 @@ public sealed partial class CacheGroup : IDisposable
             return _lifetimes.Fresh(cached, CacheSource.Hit, _clock.Now);
         }
 
-        // Soon after a membership change, a key that moved here is most likely still in its previous owner's store.
-        if (!refresh && _peers.TryPickPreviousOwner(key, out ICachePeer? previous)
+        // Soon after a membership change, a key that moved here is most likely still in a previous owner's store.
+        if (!refresh && _peers.PreviousOwnersOf(key) is { Count: > 0 } previous
             && await HandOffAsync(key, previous, stamp).ConfigureAwait(false) is { } handedOff)
         {
             return handedOff;
@@ -437,38 +437,43 @@ public sealed partial class CacheGroup : IDisposable
         return _lifetimes.Loaded(loaded.Value, expiresAt, now);
     }
 
-    // Asks the previous owner's store; anything but a fresh value (none, stale, too large, a failure)
-    // sends the caller on to the source, as if no hand-off had been tried.
-    private async Task<CacheResult?> HandOffAsync(string key, ICachePeer previous, FlightStamp stamp)
+    // Asks the previous owners' stores in turn; anything but a fresh value (none, stale, too large, a
+    // failure) sends the caller on to the source, as if no hand-off had been tried. Counted once per load.
+    private async Task<CacheResult?> HandOffAsync(string key, IReadOnlyList<ICachePeer> previous, FlightStamp stamp)
     {
-        using Activity? activity = CacheTracing.Start(CacheTracing.HandOffSpan, this, key);
-        activity?.SetTag(CacheTracing.PeerTag, previous.Name);
-        try
+        bool failed = false;
+        foreach (ICachePeer peer in previous)
         {
-            // Read before asking: the remaining lifetime counts from the answer, which came after this.
-            long askedAt = _clock.Now;
-            CacheResult? held = await previous.HandOffAsync(Name, key, CancellationToken.None).ConfigureAwait(false);
-            if (held is not { IsStale: false } value || value.TimeToLive <= TimeSpan.Zero || value.Value.Length > MaxValueBytes)
+            using Activity? activity = CacheTracing.Start(CacheTracing.HandOffSpan, this, key);
+            activity?.SetTag(CacheTracing.PeerTag, peer.Name);
+            try
             {
-                Interlocked.Increment(ref Stats.HandOffMissesCount);
-                activity?.SetTag(CacheMetrics.ResultTag, "miss");
-                return null;
-            }
+                // Read before asking: the remaining lifetime counts from the answer, which came after this.
+                long askedAt = _clock.Now;
+                CacheResult? held = await peer.HandOffAsync(Name, key, CancellationToken.None).ConfigureAwait(false);
+                if (held is not { IsStale: false } value || value.TimeToLive <= TimeSpan.Zero || value.Value.Length > MaxValueBytes)
+                {
+                    activity?.SetTag(CacheMetrics.ResultTag, "miss");
+                    continue;
+                }
 
-            Interlocked.Increment(ref Stats.HandOffHitsCount);
-            activity?.SetTag(CacheMetrics.ResultTag, "hit");
-            long expiresAt = value.TimeToLive is { } ttl ? askedAt + ttl.Ticks : LruEntry.Never;
-            Store.Add(key, value.Value, askedAt - value.Age.Ticks, expiresAt, (Group: this, Key: key, Stamp: stamp), static s => s.Group.IsCurrent(s.Key, s.Stamp, hot: false));
-            return value with { Source = CacheSource.Peer };
-        }
-#pragma warning disable CA1031 // Any failure to ask is answered by loading, as a failed peer fetch is.
-        catch (Exception ex)
+                Interlocked.Increment(ref Stats.HandOffHitsCount);
+                activity?.SetTag(CacheMetrics.ResultTag, "hit");
+                long expiresAt = value.TimeToLive is { } ttl ? askedAt + ttl.Ticks : LruEntry.Never;
+                Store.Add(key, value.Value, askedAt - value.Age.Ticks, expiresAt, (Group: this, Key: key, Stamp: stamp), static s => s.Group.IsCurrent(s.Key, s.Stamp, hot: false));
+                return value with { Source = CacheSource.Peer };
+            }
+#pragma warning disable CA1031 // Any failure to ask is answered by the next, or by loading, as a failed peer fetch is.
+            catch (Exception ex)
 #pragma warning restore CA1031
-        {
-            Interlocked.Increment(ref Stats.HandOffFailuresCount);
-            CacheTracing.Failed(activity, ex);
-            return null;
+            {
+                failed = true;
+                CacheTracing.Failed(activity, ex);
+            }
         }
+
+        Interlocked.Increment(ref failed ? ref Stats.HandOffFailuresCount : ref Stats.HandOffMissesCount);
+        return null;
     }
 
     // Refreshes a value ahead of its expiry in the background: at this node if it owns the key, else by

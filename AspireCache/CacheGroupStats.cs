@@ -116,13 +116,13 @@ public sealed class CacheGroupStats
     /// <summary>Members that did not acknowledge a removal, write or clear that this node passed on, counted per member and change.</summary>
     public long Unacknowledged => Volatile.Read(ref UnacknowledgedCount);
 
-    /// <summary>Loads that a key's previous owner answered from its store after a membership change (<see cref="IPeerPicker.TryPickPreviousOwner"/>): the source was not called.</summary>
+    /// <summary>Loads that a key's previous owner answered from its store after a membership change (<see cref="IPeerPicker.PreviousOwnersOf"/>): the source was not called.</summary>
     public long HandOffHits => Volatile.Read(ref HandOffHitsCount);
 
-    /// <summary>Loads whose key's previous owner did not hold it: the source was called.</summary>
+    /// <summary>Loads whose key's previous owners did not hold it: the source was called.</summary>
     public long HandOffMisses => Volatile.Read(ref HandOffMissesCount);
 
-    /// <summary>Loads whose key's previous owner could not be asked (unreachable, too slow): the source was called.</summary>
+    /// <summary>Loads whose key's previous owners did not hold it and one of them could not be asked (unreachable, too slow): the source was called.</summary>
     public long HandOffFailures => Volatile.Read(ref HandOffFailuresCount);
 
     /// <summary>Hand-off requests from a key's new owner that this node answered from its store (<see cref="CacheGroup.ServeHandOff"/>), held or not.</summary>

@@ -16,13 +16,10 @@ public interface IPeerPicker
     IReadOnlyCollection<ICachePeer> RingPeers { get; }
 
     /// <summary>
-    /// For a while after a membership change, picks the peer that owned <paramref name="key"/> before it,
-    /// when that is neither this node nor the key's owner now: an owner about to load the key asks it first.
+    /// For a while after membership changes, the peers that owned <paramref name="key"/> before them, the
+    /// most recent first, leaving out this node and the key's owner now: an owner about to load the key asks
+    /// them first.
     /// </summary>
-    /// <returns>False when no change is recent, or the key did not move from another peer.</returns>
-    bool TryPickPreviousOwner(string key, [NotNullWhen(true)] out ICachePeer? peer)
-    {
-        peer = null;
-        return false;
-    }
+    /// <returns>Empty when no change is recent, or the key did not move from another peer.</returns>
+    IReadOnlyList<ICachePeer> PreviousOwnersOf(string key) => [];
 }

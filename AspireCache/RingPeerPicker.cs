@@ -8,6 +8,9 @@ namespace AspireCache;
 [DebuggerDisplay("Self = {Self}, Members = {Ring.Members.Count}")]
 public sealed class RingPeerPicker : IPeerPicker
 {
+    // Changes in quick succession (a rolling scale-up) keep this many rings to ask; each costs a request on a miss.
+    private const int MaxRingsHandedOff = 3;
+
     private readonly Lock _changeLock = new();
     private volatile FrozenDictionary<string, ICachePeer> _peers = FrozenDictionary<string, ICachePeer>.Empty;
     private volatile HandOff? _handOff;
@@ -41,13 +44,14 @@ public sealed class RingPeerPicker : IPeerPicker
     /// <summary>
     /// Replaces the peers after the cluster's membership changed, with <paramref name="ringMembers"/> (and this
     /// node) in the ring. For <paramref name="handOffWindow"/> after it, an owner about to load a key that moved
-    /// asks the key's previous owner first (<see cref="TryPickPreviousOwner"/>), departed peers included:
+    /// asks the key's previous owners first (<see cref="PreviousOwnersOf"/>), departed peers included:
     /// a leaving node still answers while it drains.
     /// </summary>
     /// <remarks>
-    /// A change within the window of an earlier one keeps the ring from before the first: the keys are still
-    /// where that ring put them. A node that knew no peers (one just started) takes the others' ring as the
-    /// previous one: that is where its keys were while it was away.
+    /// A change within the window of an earlier one keeps the earlier rings too: a key stored before the first
+    /// change is where the first ring put it, and one loaded between the changes where the second did. A node
+    /// that knew no peers (one just started) takes the others' ring as the previous one: that is where its keys
+    /// were while it was away.
     /// </remarks>
     public void ChangeMembership(IEnumerable<ICachePeer> peers, IEnumerable<string> ringMembers, TimeSpan handOffWindow, TimeProvider time)
     {
@@ -65,21 +69,17 @@ public sealed class RingPeerPicker : IPeerPicker
                 long now = time.GetTimestamp();
                 HandOff? active = _handOff;
                 bool chained = active is not null && now < active.Until;
-                ConsistentHashRing previous = chained ? active!.Ring
-                    : Ring.Members.Count > 1 ? Ring.WithMembers(Ring.Members)
+                ConsistentHashRing previous = Ring.Members.Count > 1
+                    ? Ring.WithMembers(Ring.Members)
                     : Ring.WithMembers(inRing.Where(m => !string.Equals(m, Self, StringComparison.Ordinal)));
-                var known = new Dictionary<string, ICachePeer>(chained ? active!.Peers : _peers, StringComparer.Ordinal);
-                foreach ((string name, ICachePeer peer) in chained ? _peers : FrozenDictionary<string, ICachePeer>.Empty)
+                var known = new Dictionary<string, ICachePeer>(chained ? active!.Peers : FrozenDictionary<string, ICachePeer>.Empty, StringComparer.Ordinal);
+                foreach ((string name, ICachePeer peer) in _peers.Concat(byName))
                 {
                     known[name] = peer;
                 }
 
-                foreach ((string name, ICachePeer peer) in byName)
-                {
-                    known[name] = peer;
-                }
-
-                _handOff = new HandOff(previous, known.ToFrozenDictionary(StringComparer.Ordinal), now + (long)(handOffWindow.TotalSeconds * time.TimestampFrequency), time);
+                ConsistentHashRing[] rings = chained ? [previous, .. active!.Rings.Take(MaxRingsHandedOff - 1)] : [previous];
+                _handOff = new HandOff(rings, known.ToFrozenDictionary(StringComparer.Ordinal), now + (long)(handOffWindow.TotalSeconds * time.TimestampFrequency), time);
             }
 
             _peers = byName;
@@ -88,27 +88,36 @@ public sealed class RingPeerPicker : IPeerPicker
     }
 
     /// <inheritdoc />
-    public bool TryPickPreviousOwner(string key, [NotNullWhen(true)] out ICachePeer? peer)
+    public IReadOnlyList<ICachePeer> PreviousOwnersOf(string key)
     {
-        peer = null;
         HandOff? handOff = _handOff;
         if (handOff is null)
         {
-            return false;
+            return [];
         }
 
         if (handOff.Time.GetTimestamp() >= handOff.Until)
         {
             // Over: later loads skip all of this. A change that raced in has its own hand-off, which stays.
             Interlocked.CompareExchange(ref _handOff, null, handOff);
-            return false;
+            return [];
         }
 
-        string? previous = handOff.Ring.GetOwner(key);
-        return previous is not null
-            && !string.Equals(previous, Self, StringComparison.Ordinal)
-            && !string.Equals(previous, OwnerOf(key), StringComparison.Ordinal)
-            && handOff.Peers.TryGetValue(previous, out peer);
+        string owner = OwnerOf(key);
+        List<ICachePeer>? previous = null;
+        foreach (ConsistentHashRing ring in handOff.Rings)
+        {
+            if (ring.GetOwner(key) is { } name
+                && !string.Equals(name, Self, StringComparison.Ordinal)
+                && !string.Equals(name, owner, StringComparison.Ordinal)
+                && handOff.Peers.TryGetValue(name, out ICachePeer? peer)
+                && (previous is null || !previous.Contains(peer)))
+            {
+                (previous ??= []).Add(peer);
+            }
+        }
+
+        return previous ?? (IReadOnlyList<ICachePeer>)[];
     }
 
     /// <summary>
@@ -162,6 +171,6 @@ public sealed class RingPeerPicker : IPeerPicker
         return _peers.TryGetValue(owner, out peer);
     }
 
-    /// <summary>Where keys were before a membership change, and until when owners ask there first.</summary>
-    private sealed record HandOff(ConsistentHashRing Ring, FrozenDictionary<string, ICachePeer> Peers, long Until, TimeProvider Time);
+    /// <summary>Where keys were before recent membership changes (the most recent ring first), and until when owners ask there first.</summary>
+    private sealed record HandOff(ConsistentHashRing[] Rings, FrozenDictionary<string, ICachePeer> Peers, long Until, TimeProvider Time);
 }

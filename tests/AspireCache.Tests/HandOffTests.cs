@@ -110,7 +110,7 @@ public sealed class HandOffTests
 
         Assert.Empty(cluster.HandOffsServed);
         Assert.Single(cluster.Loads, load => load == ("d", key));
-        Assert.False(cluster.PickerOf("d").TryPickPreviousOwner(key, out _));
+        Assert.Empty(cluster.PickerOf("d").PreviousOwnersOf(key));
     }
 
     [Fact]
@@ -158,11 +158,39 @@ public sealed class HandOffTests
     }
 
     [Fact]
+    public async Task AKeyFirstLoadedBetweenTwoChanges_IsAskedWhereTheRingBetweenThemPutIt()
+    {
+        using HandOffCluster cluster = await WarmClusterAsync(["a", "b", "c"]);
+        Join(cluster, "d", "a", "b", "c", "d");
+        string[] later = [.. Enumerable.Range(0, 300).Select(i => $"later-{i}")];
+        foreach (string key in later)
+        {
+            await cluster["a"].GetAsync(key, Token);
+        }
+
+        int loadsBefore = cluster.Loads.Count;
+
+        // d leaves within the window of its joining: its keys, loaded while it was a member, are at d.
+        foreach (string node in new[] { "a", "b", "c" })
+        {
+            cluster.ChangeMembership(node, Window, "a", "b", "c");
+        }
+
+        foreach (string key in later)
+        {
+            Assert.Equal($"{key} v0", HandOffCluster.ValueOf(await cluster["b"].GetAsync(key, Token)));
+        }
+
+        Assert.Equal(loadsBefore, cluster.Loads.Count);
+        Assert.True(cluster.HandOffsServed.GetValueOrDefault("d") > 0);
+    }
+
+    [Fact]
     public async Task AStaticStart_IsNoMembershipChange_SoNothingIsAsked()
     {
         using HandOffCluster cluster = await WarmClusterAsync(["a", "b", "c"]);
 
-        Assert.All(Keys, key => Assert.False(cluster.PickerOf("a").TryPickPreviousOwner(key, out _)));
+        Assert.All(Keys, key => Assert.Empty(cluster.PickerOf("a").PreviousOwnersOf(key)));
         Assert.Empty(cluster.HandOffsServed);
     }
 
