@@ -54,7 +54,7 @@ internal sealed class DnsServer : IAsyncDisposable
     public static bool IsInstalled => File.Exists(ExecutablePath);
 
     /// <summary>What a test says when dnsmasq is missing.</summary>
-    public static string MissingMessage => $"dnsmasq is not installed ({ExecutablePath}; on Debian: apt-get install dnsmasq-base).";
+    public static string MissingMessage => $"dnsmasq is not installed at {ExecutablePath} (apt-get install dnsmasq-base; .ci/run does).";
 
     /// <summary>The address and port dnsmasq answers on (127.0.0.1, a free port); the nodes' <c>Cache__MembersDnsServer</c>.</summary>
     public IPEndPoint EndPoint { get; }
