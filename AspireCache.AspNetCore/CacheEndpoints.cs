@@ -125,7 +125,9 @@ internal static class CacheEndpoints
             return;
         }
 
+        // Echoed, so that the asking node knows that this was read as a hand-off, not as a get that loads.
         HttpResponse response = context.Response;
+        response.Headers[PeerProtocol.HandOffHeader] = "1";
         if (held is not { } result)
         {
             response.StatusCode = StatusCodes.Status204NoContent;

@@ -8,13 +8,16 @@ namespace AspireCache.AspNetCore;
 /// sends its <see cref="Version"/> in <see cref="VersionHeader"/> on every peer request and status answer,
 /// and ignores headers it does not know; a request that a peer of an older version would misread (a
 /// hand-off, which version 1 would answer by loading) goes only to peers that announced a version that
-/// knows it. Version 1 is every node before the header existed. Version 2 adds the member-set fingerprint
-/// (<see cref="Membership.Header"/>) and the hand-off (<see cref="HandOffHeader"/>).
+/// knows it. Version 1 is every node before the header existed (the last of them already sent the member-set
+/// fingerprint, <see cref="Membership.Header"/>). Version 2 adds the hand-off (<see cref="HandOffHeader"/>).
 /// </remarks>
 internal static class PeerProtocol
 {
     /// <summary>This node's peer protocol version.</summary>
     public const int Version = 2;
+
+    /// <summary><see cref="Version"/> as the header carries it.</summary>
+    public static readonly string VersionText = Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The first version that answers a hand-off from its store only.</summary>
     public const int HandOffVersion = 2;
@@ -24,7 +27,7 @@ internal static class PeerProtocol
 
     /// <summary>
     /// On a <c>GET /_peer</c>: a hand-off, to be answered from the store only, with the value or 204 (see
-    /// <see cref="CacheGroup.ServeHandOff"/>).
+    /// <see cref="CacheGroup.ServeHandOff"/>); echoed on the answer.
     /// </summary>
     public const string HandOffHeader = "X-Cache-Hand-Off";
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace AspireCache.AspNetCore;
 
 /// <summary>
@@ -8,8 +6,6 @@ namespace AspireCache.AspNetCore;
 /// </summary>
 internal sealed class PeerRequestHeaders(NodeSecrets secrets, Membership membership) : DelegatingHandler
 {
-    private static readonly string Version = PeerProtocol.Version.ToString(CultureInfo.InvariantCulture);
-
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         Stamp(request, secrets, membership);
@@ -20,7 +16,7 @@ internal sealed class PeerRequestHeaders(NodeSecrets secrets, Membership members
     public static void Stamp(HttpRequestMessage request, NodeSecrets secrets, Membership membership)
     {
         request.Headers.TryAddWithoutValidation("Authorization", secrets.Peer.HeaderValue);
-        request.Headers.TryAddWithoutValidation(PeerProtocol.VersionHeader, Version);
+        request.Headers.TryAddWithoutValidation(PeerProtocol.VersionHeader, PeerProtocol.VersionText);
         request.Headers.TryAddWithoutValidation(Membership.Header, membership.Fingerprint.ToString());
     }
 }

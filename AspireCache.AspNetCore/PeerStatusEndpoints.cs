@@ -20,8 +20,6 @@ internal static class PeerStatusEndpoints
 
     public const string AcknowledgePath = "/_peer-admin/status/ack";
 
-    private static readonly string VersionText = PeerProtocol.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
     public static IEndpointRouteBuilder MapPeerStatusEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet(StatusPath, async context =>
@@ -54,7 +52,7 @@ internal static class PeerStatusEndpoints
         }
 
         // Every status answer says which protocol this node speaks, so that the asker knows what it may send.
-        context.Response.Headers[PeerProtocol.VersionHeader] = VersionText;
+        context.Response.Headers[PeerProtocol.VersionHeader] = PeerProtocol.VersionText;
         string? member = context.Request.Headers[MemberHeader];
         if (string.IsNullOrEmpty(member))
         {

@@ -6,7 +6,8 @@ namespace AspireCache;
 /// <remarks>
 /// <para>
 /// The owner hears first, the other members after it. A member that drops its hot copy and fetches the
-/// key again then finds the owner's new state, never the old value. A clear is passed in two rounds for
+/// key again then finds the owner's new state, never the old value. Soon after a membership change, the
+/// key's previous owners hear before the owner, for the same reason (see <see cref="RingPeerPicker.PreviousOwnersOf(string)"/>). A clear is passed in two rounds for
 /// the same reason: everything everywhere, then the hot copies everywhere again, which drops any copy
 /// fetched in between from an owner not yet cleared.
 /// </para>
@@ -37,13 +38,14 @@ public sealed partial class CacheGroup
         using Activity? activity = CacheTracing.Start(CacheTracing.RemoveSpan, this, key);
         Interlocked.Increment(ref Stats.RemovesCount);
         var change = new Change(_peers);
+        IReadOnlyList<ICachePeer> previous = await TellPreviousOwnersAsync(key, change).ConfigureAwait(false);
         if (_peers.TryPickPeer(key, out ICachePeer? owner))
         {
             await TellAsync(owner, (Group: Name, Key: key), static (p, s) => p.RemoveAsync(s.Group, s.Key, CancellationToken.None), change).ConfigureAwait(false);
         }
 
         Remove(key);
-        await TellAllAsync(owner, (Group: Name, Key: key), static (p, s) => p.RemoveAsync(s.Group, s.Key, CancellationToken.None), change).ConfigureAwait(false);
+        await TellAllAsync([owner, .. previous], (Group: Name, Key: key), static (p, s) => p.RemoveAsync(s.Group, s.Key, CancellationToken.None), change).ConfigureAwait(false);
         Finish(activity, change);
     }
 
@@ -67,6 +69,7 @@ public sealed partial class CacheGroup
         using Activity? activity = CacheTracing.Start(CacheTracing.WriteSpan, this, key);
         Interlocked.Increment(ref Stats.WritesCount);
         var change = new Change(_peers);
+        IReadOnlyList<ICachePeer> previous = await TellPreviousOwnersAsync(key, change).ConfigureAwait(false);
         if (_peers.TryPickPeer(key, out ICachePeer? owner))
         {
             await TellAsync(owner, (Group: Name, Key: key, Value: value, Ttl: timeToLive), static (p, s) => p.WriteAsync(s.Group, s.Key, s.Value, s.Ttl, CancellationToken.None), change).ConfigureAwait(false);
@@ -77,7 +80,7 @@ public sealed partial class CacheGroup
             Write(key, value, timeToLive);
         }
 
-        await TellAllAsync(owner, (Group: Name, Key: key), static (p, s) => p.RemoveAsync(s.Group, s.Key, CancellationToken.None), change).ConfigureAwait(false);
+        await TellAllAsync([owner, .. previous], (Group: Name, Key: key), static (p, s) => p.RemoveAsync(s.Group, s.Key, CancellationToken.None), change).ConfigureAwait(false);
         Finish(activity, change);
     }
 
@@ -90,9 +93,9 @@ public sealed partial class CacheGroup
         Interlocked.Increment(ref Stats.ClearsCount);
         var change = new Change(_peers);
         Clear(hotOnly: false);
-        await TellAllAsync(null, (Group: Name, HotOnly: false), static (p, s) => p.ClearAsync(s.Group, s.HotOnly, CancellationToken.None), change).ConfigureAwait(false);
+        await TellAllAsync([], (Group: Name, HotOnly: false), static (p, s) => p.ClearAsync(s.Group, s.HotOnly, CancellationToken.None), change).ConfigureAwait(false);
         Clear(hotOnly: true);
-        await TellAllAsync(null, (Group: Name, HotOnly: true), static (p, s) => p.ClearAsync(s.Group, s.HotOnly, CancellationToken.None), change).ConfigureAwait(false);
+        await TellAllAsync([], (Group: Name, HotOnly: true), static (p, s) => p.ClearAsync(s.Group, s.HotOnly, CancellationToken.None), change).ConfigureAwait(false);
         Finish(activity, change);
     }
 
@@ -177,6 +180,7 @@ public sealed partial class CacheGroup
     {
         if (!hotOnly)
         {
+            Volatile.Write(ref _clearedAt, ChangeSequence.Next());
             Interlocked.Increment(ref _generation);
             LruStore retired = _store;
             _store = new LruStore(_storeCapacityBytes);
@@ -190,12 +194,32 @@ public sealed partial class CacheGroup
         _peerFetches.ForgetAll();
     }
 
-    private static async Task TellAllAsync<TState>(ICachePeer? except, TState state, Func<ICachePeer, TState, ValueTask> tell, Change change)
+    // Soon after a membership change, a key's previous owners hear of its removal or write before its owner:
+    // a new owner that asks them for the key (a hand-off) then cannot find the old value there. Some of them
+    // may have left the ring, and are told all the same while they can still be asked.
+    private async Task<IReadOnlyList<ICachePeer>> TellPreviousOwnersAsync(string key, Change change)
+    {
+        IReadOnlyList<ICachePeer> previous = _peers is RingPeerPicker ring ? ring.PreviousOwnersOf(key) : [];
+        if (previous.Count > 0)
+        {
+            var told = new List<Task>(previous.Count);
+            foreach (ICachePeer peer in previous)
+            {
+                told.Add(TellAsync(peer, (Group: Name, Key: key), static (p, s) => p.RemoveAsync(s.Group, s.Key, CancellationToken.None), change));
+            }
+
+            await Task.WhenAll(told).ConfigureAwait(false);
+        }
+
+        return previous;
+    }
+
+    private static async Task TellAllAsync<TState>(ICachePeer?[] except, TState state, Func<ICachePeer, TState, ValueTask> tell, Change change)
     {
         var told = new List<Task>();
         foreach (ICachePeer peer in change.Peers)
         {
-            if (!ReferenceEquals(peer, except))
+            if (Array.IndexOf(except, peer) < 0)
             {
                 told.Add(TellAsync(peer, state, tell, change));
             }

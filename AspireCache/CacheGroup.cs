@@ -32,6 +32,9 @@ public sealed partial class CacheGroup : IDisposable
     // Bumped by a clear of everything (_generation) or of hot copies too (_hotGeneration), so that a flight
     // that started before a clear stores nothing after it.
     private int _generation;
+
+    // The ChangeSequence number of the latest clear of everything: a hand-off must not bring back what it cleared.
+    private long _clearedAt;
     private int _hotGeneration;
 
     /// <summary>Creates a group.</summary>
@@ -398,8 +401,12 @@ public sealed partial class CacheGroup : IDisposable
             return _lifetimes.Fresh(cached, CacheSource.Hit, _clock.Now);
         }
 
-        // Soon after a membership change, a key that moved here is most likely still in a previous owner's store.
-        if (!refresh && _peers.PreviousOwnersOf(key) is { Count: > 0 } previous
+        // Soon after a membership change, a key that moved here is most likely still in a previous owner's
+        // store; unless it was removed, written or cleared here since then: the previous owner may not have
+        // heard of that yet (it is told after the owner), so its copy may be the old value.
+        if (!refresh && _peers is RingPeerPicker ring
+            && ring.PreviousOwnersOf(key, out long since) is { Count: > 0 } previous
+            && !_versions.ChangedSince(key, since) && Volatile.Read(ref _clearedAt) <= since
             && await HandOffAsync(key, previous, stamp).ConfigureAwait(false) is { } handedOff)
         {
             return handedOff;

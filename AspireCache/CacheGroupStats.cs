@@ -116,7 +116,7 @@ public sealed class CacheGroupStats
     /// <summary>Members that did not acknowledge a removal, write or clear that this node passed on, counted per member and change.</summary>
     public long Unacknowledged => Volatile.Read(ref UnacknowledgedCount);
 
-    /// <summary>Loads that a key's previous owner answered from its store after a membership change (<see cref="IPeerPicker.PreviousOwnersOf"/>): the source was not called.</summary>
+    /// <summary>Loads that a key's previous owner answered from its store after a membership change (<see cref="RingPeerPicker.PreviousOwnersOf(string)"/>): the source was not called.</summary>
     public long HandOffHits => Volatile.Read(ref HandOffHitsCount);
 
     /// <summary>Loads whose key's previous owners did not hold it: the source was called.</summary>

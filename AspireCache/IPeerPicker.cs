@@ -14,12 +14,4 @@ public interface IPeerPicker
 
     /// <summary>The peers in this node's ring now, this node left out: a change answers success only when all of them acknowledged it.</summary>
     IReadOnlyCollection<ICachePeer> RingPeers { get; }
-
-    /// <summary>
-    /// For a while after membership changes, the peers that owned <paramref name="key"/> before them, the
-    /// most recent first, leaving out this node and the key's owner now: an owner about to load the key asks
-    /// them first.
-    /// </summary>
-    /// <returns>Empty when no change is recent, or the key did not move from another peer.</returns>
-    IReadOnlyList<ICachePeer> PreviousOwnersOf(string key) => [];
 }

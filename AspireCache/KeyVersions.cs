@@ -9,6 +9,8 @@ namespace AspireCache;
 /// checked under the store's lock (<see cref="LruStore"/>); the removal bumps the version before it takes
 /// that lock. Keys share stripes, so a removal can also stop an unrelated key's flight from storing: that
 /// value is still served, only loaded again next time. Bounded memory, whatever the number of keys.
+/// A version is the <see cref="ChangeSequence"/> number of the stripe's latest change: new at every bump,
+/// and comparable with a moment marked by that sequence (see <see cref="ChangedSince"/>).
 /// </remarks>
 internal sealed class KeyVersions
 {
@@ -18,7 +20,11 @@ internal sealed class KeyVersions
 
     public long Read(string key) => Volatile.Read(ref _versions[StripeOf(key)]);
 
-    public void Bump(string key) => Interlocked.Increment(ref _versions[StripeOf(key)]);
+    // Two bumps of one stripe may land in either order: each writes a number never seen before, which is all a flight's check needs.
+    public void Bump(string key) => Volatile.Write(ref _versions[StripeOf(key)], ChangeSequence.Next());
+
+    /// <summary>Whether a key of the stripe was removed or written after the change numbered <paramref name="sequence"/>.</summary>
+    public bool ChangedSince(string key, long sequence) => Read(key) > sequence;
 
     private static int StripeOf(string key) => key.GetHashCode() & (Stripes - 1);
 }

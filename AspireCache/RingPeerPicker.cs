@@ -44,7 +44,7 @@ public sealed class RingPeerPicker : IPeerPicker
     /// <summary>
     /// Replaces the peers after the cluster's membership changed, with <paramref name="ringMembers"/> (and this
     /// node) in the ring. For <paramref name="handOffWindow"/> after it, an owner about to load a key that moved
-    /// asks the key's previous owners first (<see cref="PreviousOwnersOf"/>), departed peers included:
+    /// asks the key's previous owners first (<see cref="PreviousOwnersOf(string)"/>), departed peers included:
     /// a leaving node still answers while it drains.
     /// </summary>
     /// <remarks>
@@ -79,7 +79,8 @@ public sealed class RingPeerPicker : IPeerPicker
                 }
 
                 ConsistentHashRing[] rings = chained ? [previous, .. active!.Rings.Take(MaxRingsHandedOff - 1)] : [previous];
-                _handOff = new HandOff(rings, known.ToFrozenDictionary(StringComparer.Ordinal), now + (long)(handOffWindow.TotalSeconds * time.TimestampFrequency), time);
+                long since = chained ? active!.Since : ChangeSequence.Last;
+                _handOff = new HandOff(rings, known.ToFrozenDictionary(StringComparer.Ordinal), since, now + (long)(handOffWindow.TotalSeconds * time.TimestampFrequency), time);
             }
 
             _peers = byName;
@@ -87,9 +88,18 @@ public sealed class RingPeerPicker : IPeerPicker
         }
     }
 
-    /// <inheritdoc />
-    public IReadOnlyList<ICachePeer> PreviousOwnersOf(string key)
+    /// <summary>
+    /// For a while after membership changes, the peers that owned <paramref name="key"/> before them, the
+    /// most recent first, leaving out this node and the key's owner now: an owner about to load the key asks
+    /// them first, and a removal or write of the key tells them too.
+    /// </summary>
+    /// <returns>Empty when no change is recent, or the key did not move from another peer.</returns>
+    public IReadOnlyList<ICachePeer> PreviousOwnersOf(string key) => PreviousOwnersOf(key, out _);
+
+    /// <summary>As <see cref="PreviousOwnersOf(string)"/>, with the <see cref="ChangeSequence"/> number at which the first of the changes was made.</summary>
+    internal IReadOnlyList<ICachePeer> PreviousOwnersOf(string key, out long since)
     {
+        since = long.MaxValue;
         HandOff? handOff = _handOff;
         if (handOff is null)
         {
@@ -103,6 +113,7 @@ public sealed class RingPeerPicker : IPeerPicker
             return [];
         }
 
+        since = handOff.Since;
         string owner = OwnerOf(key);
         List<ICachePeer>? previous = null;
         foreach (ConsistentHashRing ring in handOff.Rings)
@@ -171,6 +182,9 @@ public sealed class RingPeerPicker : IPeerPicker
         return _peers.TryGetValue(owner, out peer);
     }
 
-    /// <summary>Where keys were before recent membership changes (the most recent ring first), and until when owners ask there first.</summary>
-    private sealed record HandOff(ConsistentHashRing[] Rings, FrozenDictionary<string, ICachePeer> Peers, long Until, TimeProvider Time);
+    /// <summary>
+    /// Where keys were before recent membership changes (the most recent ring first), the change number at the
+    /// first of them, and until when owners ask there first.
+    /// </summary>
+    private sealed record HandOff(ConsistentHashRing[] Rings, FrozenDictionary<string, ICachePeer> Peers, long Since, long Until, TimeProvider Time);
 }

@@ -151,10 +151,11 @@ public sealed class HttpCachePeerTests : IDisposable
             asked.Add(request);
             if (!held)
             {
-                return Task.FromResult(new HttpResponseMessage(HttpStatusCode.NoContent));
+                return Task.FromResult(new HttpResponseMessage(HttpStatusCode.NoContent) { Headers = { { PeerProtocol.HandOffHeader, "1" } } });
             }
 
             var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent([7, 8]) };
+            response.Headers.Add(PeerProtocol.HandOffHeader, "1");
             response.Headers.Add(PeerProtocol.TtlHeader, "4000");
             response.Headers.Add(PeerProtocol.AgeHeader, "6000");
             return Task.FromResult(response);
@@ -171,6 +172,31 @@ public sealed class HttpCachePeerTests : IDisposable
         Assert.Equal([7, 8], value.Value.Value.ToArray());
         Assert.Equal(TimeSpan.FromSeconds(4), value.Value.TimeToLive);
         Assert.Equal(TimeSpan.FromSeconds(6), value.Value.Age);
+    }
+
+    [Fact]
+    public async Task AHandOffAnsweredAsAPlainGet_IsAFailure_AndThePeerIsNotAskedAgainForALease()
+    {
+        int sent = 0;
+        HttpCachePeer peer = PeerWith(
+            new RecordingHandler(_ =>
+            {
+                Interlocked.Increment(ref sent);
+
+                // A version-1 node at the same address: it ignored the header and answered a load, deferred.
+                var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent("V\nold"u8.ToArray()) };
+                response.Headers.Add(PeerProtocol.DeferredHeader, "1");
+                return Task.FromResult(response);
+            }),
+            lease: TimeSpan.FromSeconds(6));
+        peer.ProtocolVersion = 2;
+
+        await Assert.ThrowsAsync<HttpRequestException>(async () => await peer.HandOffAsync("demo", "k", Token));
+        Assert.Null(await peer.HandOffAsync("demo", "k2", Token));
+        _clock.Advance(TimeSpan.FromSeconds(6));
+        await Assert.ThrowsAsync<HttpRequestException>(async () => await peer.HandOffAsync("demo", "k3", Token));
+
+        Assert.Equal(2, sent);
     }
 
     [Fact]

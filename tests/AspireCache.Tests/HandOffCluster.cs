@@ -32,8 +32,27 @@ internal sealed class HandOffCluster : IDisposable
     /// <summary>Every loader call: which node loaded which key.</summary>
     public ConcurrentQueue<(string Node, string Key)> Loads { get; } = new();
 
+    /// <summary>Removals that peers passed on, in the order the nodes applied them: the node's name and the key.</summary>
+    public ConcurrentQueue<(string Node, string Key)> Removals { get; } = new();
+
     /// <summary>Hand-off requests each node answered, by its name.</summary>
     public ConcurrentDictionary<string, int> HandOffsServed { get; } = new();
+
+    private (TaskCompletionSource Gate, TaskCompletionSource Asked)? _held;
+
+    /// <summary>
+    /// Holds the next hand-off answers after the previous owner read its store, until the returned gate is
+    /// opened; <c>Asked</c> completes when one is held.
+    /// </summary>
+    public (TaskCompletionSource Gate, Task Asked) HoldHandOffs()
+    {
+        var hold = (Gate: new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), Asked: new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        _held = hold;
+        return (hold.Gate, hold.Asked.Task);
+    }
+
+    /// <summary>Lets hand-offs answer at once again.</summary>
+    public void ReleaseHandOffs() => _held = null;
 
     /// <summary>Nodes whose hand-off requests fail, as a node that has stopped.</summary>
     public ConcurrentDictionary<string, bool> Gone { get; } = new();
@@ -89,12 +108,21 @@ internal sealed class HandOffCluster : IDisposable
                 throw new HttpRequestException($"{Name} is gone.");
             }
 
+            CacheResult? held = cluster._groups[Name].ServeHandOff(key);
+            if (cluster._held is { } hold)
+            {
+                // Read, then held on its way back: a change at the new owner meanwhile races the answer.
+                hold.Asked.TrySetResult();
+                await hold.Gate.Task.WaitAsync(cancellationToken);
+            }
+
             cluster.HandOffsServed.AddOrUpdate(Name, 1, static (_, count) => count + 1);
-            return cluster._groups[Name].ServeHandOff(key);
+            return held;
         }
 
         public ValueTask RemoveAsync(string group, string key, CancellationToken cancellationToken)
         {
+            cluster.Removals.Enqueue((Name, key));
             cluster._groups[Name].RemoveLocally(key);
             return ValueTask.CompletedTask;
         }

@@ -75,6 +75,88 @@ public sealed class HandOffTests
     }
 
     [Fact]
+    public async Task AKeyRemovedAtTheNewOwner_IsNotHandedOff_ThoughThePreviousOwnerHasNotHeardYet()
+    {
+        using HandOffCluster cluster = await WarmClusterAsync(["a", "b", "c"]);
+        Join(cluster, "d", "a", "b", "c", "d");
+        string key = Keys.First(k => cluster.PickerOf("d").OwnerOf(k) == "d");
+
+        // A removal reaches the owner first and the previous owner after: d has removed it, its previous owner still holds the old value.
+        cluster.Versions[key] = 1;
+        cluster["d"].RemoveLocally(key);
+
+        Assert.Equal($"{key} v1", HandOffCluster.ValueOf(await cluster["d"].GetAsync(key, Token)));
+        Assert.Empty(cluster.HandOffsServed);
+    }
+
+    [Fact]
+    public async Task AGroupClearedAtTheNewOwner_HandsNothingOff()
+    {
+        using HandOffCluster cluster = await WarmClusterAsync(["a", "b", "c"]);
+        Join(cluster, "d", "a", "b", "c", "d");
+        string key = Keys.First(k => cluster.PickerOf("d").OwnerOf(k) == "d");
+        cluster.Versions[key] = 1;
+
+        cluster["d"].ClearLocally();
+
+        Assert.Equal($"{key} v1", HandOffCluster.ValueOf(await cluster["d"].GetAsync(key, Token)));
+        Assert.Empty(cluster.HandOffsServed);
+    }
+
+    [Fact]
+    public async Task ARemovalInTheWindow_ReachesTheKeysPreviousOwnerBeforeItsOwner()
+    {
+        using HandOffCluster cluster = await WarmClusterAsync(["a", "b", "c"]);
+        Join(cluster, "d", "a", "b", "c", "d");
+        string key = Keys.First(k => cluster.PickerOf("d").OwnerOf(k) == "d" && OwnerIn(["a", "b", "c"], k) != "b");
+        string previous = OwnerIn(["a", "b", "c"], key);
+
+        await cluster["b"].RemoveAsync(key);
+
+        string[] order = [.. cluster.Removals.Where(r => r.Key == key).Select(r => r.Node)];
+        Assert.True(Array.IndexOf(order, previous) >= 0 && Array.IndexOf(order, previous) < Array.IndexOf(order, "d"), $"removals in order: {string.Join(", ", order)}; previous owner {previous}");
+    }
+
+    [Fact]
+    public async Task AWriteAtTheNewOwnerDuringAHandOff_Stays()
+    {
+        using HandOffCluster cluster = await WarmClusterAsync(["a", "b", "c"]);
+        Join(cluster, "d", "a", "b", "c", "d");
+        string key = Keys.First(k => cluster.PickerOf("d").OwnerOf(k) == "d");
+        (TaskCompletionSource gate, Task asked) = cluster.HoldHandOffs();
+
+        Task<CacheResult> get = cluster["d"].GetAsync(key, Token).AsTask();
+        await asked.WaitAsync(Token);
+        cluster["d"].WriteLocally(key, "written"u8.ToArray());
+        gate.SetResult();
+        await get;
+        cluster.ReleaseHandOffs();
+
+        Assert.Equal("written", HandOffCluster.ValueOf(await cluster["d"].GetAsync(key, Token)));
+    }
+
+    [Fact]
+    public async Task ARemovalAtTheNewOwnerDuringAHandOff_KeepsTheHandedOffValueOutOfItsStore()
+    {
+        using HandOffCluster cluster = await WarmClusterAsync(["a", "b", "c"]);
+        Join(cluster, "d", "a", "b", "c", "d");
+        string key = Keys.First(k => cluster.PickerOf("d").OwnerOf(k) == "d");
+        (TaskCompletionSource gate, Task asked) = cluster.HoldHandOffs();
+
+        Task<CacheResult> get = cluster["d"].GetAsync(key, Token).AsTask();
+        await asked.WaitAsync(Token);
+        cluster.Versions[key] = 1;
+        cluster["d"].RemoveLocally(key);
+        gate.SetResult();
+        await get;
+        cluster.ReleaseHandOffs();
+
+        // The get that was waiting had its answer; the removal keeps that answer out of the store.
+        Assert.Equal(0, cluster["d"].StoreStats.Count);
+        Assert.Equal($"{key} v1", HandOffCluster.ValueOf(await cluster["d"].GetAsync(key, Token)));
+    }
+
+    [Fact]
     public async Task AnExpiredValue_IsNotHandedOff_AndAHandedOffValueKeepsOnlyWhatWasLeftOfItsLifetime()
     {
         using HandOffCluster cluster = await WarmClusterAsync(["a", "b", "c"], timeToLive: TimeSpan.FromSeconds(10));
