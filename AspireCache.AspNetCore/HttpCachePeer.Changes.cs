@@ -40,6 +40,7 @@ internal sealed partial class HttpCachePeer
 
     private async ValueTask SendChangeAsync(HttpMethod method, string path, HttpContent? content, string group, string operation, CancellationToken cancellationToken)
     {
+        missed.Passing(group);
         try
         {
             await TrySendChangeAsync(method, path, content, group, operation, cancellationToken).ConfigureAwait(false);

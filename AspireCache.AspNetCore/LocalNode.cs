@@ -10,6 +10,7 @@ internal sealed class LocalNode : IDisposable
     private readonly Func<ClusterMember, HttpCachePeer> _newPeer;
     private readonly Membership _membership;
     private readonly TimeSpan _handOffWindow;
+    private readonly MissedChanges _missed;
     private readonly Lock _changeLock = new();
     private volatile IReadOnlyList<HttpCachePeer> _peers;
 
@@ -29,6 +30,10 @@ internal sealed class LocalNode : IDisposable
         Picker = new RingPeerPicker(Name);
         _membership = membership;
         _handOffWindow = settings.HandOffWindow;
+        _missed = missed;
+
+        // A member may serve unseen for up to a refresh (and its query) before this node lists it, plus the DNS records' own delay.
+        missed.JoinLookback = (2 * settings.MembersRefreshInterval) + TimeSpan.FromSeconds(10);
 
         // The members known at start: the fixed list, or this node alone until DNS answers.
         string[] peers = [.. membership.Members.Where(member => !string.Equals(member, Name, StringComparison.Ordinal))];
@@ -104,6 +109,16 @@ internal sealed class LocalNode : IDisposable
             if (!changed && !moved)
             {
                 return false;
+            }
+
+            foreach (HttpCachePeer joined in after.Where(p => !before.ContainsKey(p.Name)))
+            {
+                _missed.Joined(joined.Name);
+            }
+
+            foreach (string left in before.Keys.Except(after.Select(p => p.Name), StringComparer.Ordinal))
+            {
+                _missed.Left(left);
             }
 
             _peers = after;

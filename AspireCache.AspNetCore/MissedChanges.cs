@@ -18,26 +18,70 @@ namespace AspireCache.AspNetCore;
 /// has given none since), plus the lease. From then on the member either has cleared or clears before it
 /// serves. The debts live in memory only: a restart of this node forgets them.
 /// </para>
+/// <para>
+/// When the members change (DNS membership), a member that this node did not know could not be told either.
+/// So a member that joins owes every group that this node passed a change of since the member could have
+/// been serving: since it left this node's members, for one that comes back, or since one
+/// <see cref="JoinLookback"/> ago, for a new one. A member that leaves owes nothing at once (it may still
+/// answer hand-offs while it drains), only if it comes back.
+/// </para>
 /// </remarks>
 internal sealed class MissedChanges(TimeProvider time)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Dictionary<string, long>> _owed = new(StringComparer.Ordinal); // Member → group → change number.
     private readonly Dictionary<string, long> _lastCleanAnswer = new(StringComparer.Ordinal); // Member → timestamp.
+    private readonly Dictionary<string, long> _lastChange = new(StringComparer.Ordinal); // Group → timestamp of the last change passed on.
+    private readonly Dictionary<string, long> _joinedAt = new(StringComparer.Ordinal); // Member → timestamp.
+    private readonly Dictionary<string, long> _leftAt = new(StringComparer.Ordinal); // Member → timestamp.
     private readonly long _startedAt = time.GetTimestamp();
     private long _changes;
+
+    /// <summary>How far back a new member's debts go: the time it may have served before this node knew of it (set by the node from its refresh interval).</summary>
+    public TimeSpan JoinLookback { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Records that this node is passing on a change of <paramref name="group"/>, for the members that join later.</summary>
+    public void Passing(string group)
+    {
+        lock (_lock)
+        {
+            _lastChange[group] = time.GetTimestamp();
+        }
+    }
+
+    /// <summary>A member joined this node's members: it owes the groups changed since it could have been serving unseen.</summary>
+    public void Joined(string member)
+    {
+        long now = time.GetTimestamp();
+        lock (_lock)
+        {
+            long since = _leftAt.Remove(member, out long left) ? left : now - (long)(JoinLookback.TotalSeconds * time.TimestampFrequency);
+            _joinedAt[member] = now;
+            foreach ((string group, long changedAt) in _lastChange)
+            {
+                if (changedAt >= since)
+                {
+                    Owe(member, group);
+                }
+            }
+        }
+    }
+
+    /// <summary>A member left this node's members: should it come back, it owes what changed meanwhile.</summary>
+    public void Left(string member)
+    {
+        lock (_lock)
+        {
+            _leftAt[member] = time.GetTimestamp();
+        }
+    }
 
     /// <summary>Records that <paramref name="member"/> missed a change of <paramref name="group"/>.</summary>
     public void Record(string member, string group)
     {
         lock (_lock)
         {
-            if (!_owed.TryGetValue(member, out Dictionary<string, long>? groups))
-            {
-                _owed[member] = groups = new(StringComparer.Ordinal);
-            }
-
-            groups[group] = ++_changes;
+            Owe(member, group);
         }
     }
 
@@ -95,13 +139,25 @@ internal sealed class MissedChanges(TimeProvider time)
         {
             foreach (string member in members)
             {
-                // A member not heard from since this node started may hold a lease from its previous run.
-                long answeredAt = _lastCleanAnswer.GetValueOrDefault(member, _startedAt);
+                // A member not heard from since this node started (or since it joined, if later) may hold a
+                // lease from its previous run, or one it took when it learnt of this node.
+                long answeredAt = _lastCleanAnswer.GetValueOrDefault(member, Math.Max(_startedAt, _joinedAt.GetValueOrDefault(member)));
                 TimeSpan left = lease - time.GetElapsedTime(answeredAt, now);
                 longest = left > longest ? left : longest;
             }
         }
 
         return longest;
+    }
+
+    // Under the lock.
+    private void Owe(string member, string group)
+    {
+        if (!_owed.TryGetValue(member, out Dictionary<string, long>? groups))
+        {
+            _owed[member] = groups = new(StringComparer.Ordinal);
+        }
+
+        groups[group] = ++_changes;
     }
 }

@@ -32,6 +32,47 @@ public sealed class MissedChangeTests : IDisposable
     }
 
     [Fact]
+    public void AMemberThatJoins_OwesTheGroupsChangedWithinTheLookback_AndNoOthers()
+    {
+        var missed = new MissedChanges(_clock) { JoinLookback = TimeSpan.FromSeconds(20) };
+        missed.Passing("old");
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        missed.Passing("recent");
+        _clock.Advance(TimeSpan.FromSeconds(5));
+
+        missed.Joined("cache-3");
+
+        Assert.Equal(["recent"], missed.OwedBy("cache-3").Keys);
+    }
+
+    [Fact]
+    public void AMemberThatLeftAndComesBack_OwesWhatChangedWhileItWasAway_NothingBefore()
+    {
+        var missed = new MissedChanges(_clock) { JoinLookback = TimeSpan.FromSeconds(20) };
+        missed.Joined("cache-3");
+        missed.Passing("before");
+        _clock.Advance(TimeSpan.FromSeconds(1));
+
+        missed.Left("cache-3");
+        Assert.Empty(missed.OwedBy("cache-3")); // While it drains, it still holds what it held, for hand-offs.
+        _clock.Advance(TimeSpan.FromMinutes(5));
+        missed.Passing("while-away");
+        missed.Joined("cache-3");
+
+        Assert.Equal(["while-away"], missed.OwedBy("cache-3").Keys);
+    }
+
+    [Fact]
+    public void AChangeMissedByAMemberThatJoinedLate_WaitsForTheLeaseItMayHaveTakenWhenItJoined()
+    {
+        var missed = new MissedChanges(_clock);
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        missed.Joined("cache-3");
+
+        Assert.Equal(TimeSpan.FromSeconds(6), missed.UntilLeasesRunOut(["cache-3"], TimeSpan.FromSeconds(6)));
+    }
+
+    [Fact]
     public void AMissedChange_IsOwedUntilAcknowledged_AndALaterOneStaysOwed()
     {
         var missed = new MissedChanges(_clock);
