@@ -18,6 +18,8 @@ namespace AspireCache.AspNetCore;
 /// </remarks>
 internal sealed class DnsMembershipSource : IMembershipSource
 {
+    private static readonly QueryType[] AddressTypes = [QueryType.A, QueryType.AAAA];
+
     private readonly LookupClient _dns;
     private readonly string _name;
 
@@ -70,32 +72,48 @@ internal sealed class DnsMembershipSource : IMembershipSource
         var members = new List<ClusterMember>(records.Length);
         foreach (SrvRecord record in records)
         {
-            string target = record.Target.Value.TrimEnd('.');
-            IPAddress address = AddressIn(answer, record.Target.Value) ?? await LookUpAsync(target, cancellationToken).ConfigureAwait(false);
-            members.Add(new ClusterMember(target, new UriBuilder(Uri.UriSchemeHttp, address.ToString(), record.Port).Uri));
+            // DNS names are case-insensitive; a member's name on the ring must be one string on every node.
+            string target = record.Target.Value.TrimEnd('.').ToLowerInvariant();
+            IPAddress address = AddressIn(answer.Additionals, name: record.Target.Value) ?? await LookUpAsync(target, cancellationToken).ConfigureAwait(false);
+            string host = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+            members.Add(new ClusterMember(target, new UriBuilder(Uri.UriSchemeHttp, host, record.Port).Uri));
         }
 
         return members;
     }
 
-    // Servers usually send the targets' addresses with the SRV answer, which saves a query per member.
-    private static IPAddress? AddressIn(IDnsQueryResponse answer, string target)
+    // Servers usually send the targets' addresses with the SRV answer, which saves a query per member. Of
+    // several addresses the lowest is taken, so that a server that rotates them does not move the member.
+    private static IPAddress? AddressIn(IEnumerable<DnsResourceRecord> records, string? name)
     {
-        foreach (ARecord record in answer.Additionals.ARecords())
+        IPAddress? lowest = null;
+        foreach (DnsResourceRecord record in records)
         {
-            if (string.Equals(record.DomainName.Value, target, StringComparison.OrdinalIgnoreCase))
+            IPAddress? address = record is ARecord a ? a.Address : record is AaaaRecord aaaa ? aaaa.Address : null;
+            if (address is not null
+                && (name is null || string.Equals(record.DomainName.Value, name, StringComparison.OrdinalIgnoreCase))
+                && (lowest is null || string.CompareOrdinal(address.ToString(), lowest.ToString()) < 0))
             {
-                return record.Address;
+                lowest = address;
             }
         }
 
-        return null;
+        return lowest;
     }
 
+    // IPv4 first, then IPv6 (a single-stack IPv6 cluster has only AAAA records).
     private async Task<IPAddress> LookUpAsync(string target, CancellationToken cancellationToken)
     {
-        IDnsQueryResponse answer = await _dns.QueryAsync(target, QueryType.A, QueryClass.IN, cancellationToken).ConfigureAwait(false);
-        return answer.Answers.ARecords().FirstOrDefault()?.Address
-            ?? throw new DnsResponseException($"The member {target}, named by {_name}, has no address (A record){(answer.HasError ? $": {answer.ErrorMessage}" : "")}.");
+        foreach (QueryType type in AddressTypes)
+        {
+            // Every address in the answer is the target's, directly or at the end of its CNAME chain.
+            IDnsQueryResponse answer = await _dns.QueryAsync(target, type, QueryClass.IN, cancellationToken).ConfigureAwait(false);
+            if (AddressIn(answer.Answers, name: null) is { } address)
+            {
+                return address;
+            }
+        }
+
+        throw new DnsResponseException($"The member {target}, named by {_name}, has no address (A or AAAA record).");
     }
 }

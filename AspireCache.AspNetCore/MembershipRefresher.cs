@@ -17,8 +17,9 @@ internal sealed partial class MembershipRefresher(
     ILogger<MembershipRefresher> logger) : BackgroundService
 {
     private readonly LogThrottle _failureLog = new(TimeSpan.FromMinutes(1), time);
+    private readonly LogThrottle _missingSelfLog = new(TimeSpan.FromMinutes(1), time);
     private readonly Counter<long> _failures = meters.Create(AspireCacheDiagnostics.MeterName).CreateCounter<long>(
-        "aspirecache.membership.refresh_failures", "{refresh}", "Refreshes of the members whose source (DNS) did not answer; the node kept its last answer.");
+        "aspirecache.membership.refresh_errors", "{refresh}", "Refreshes of the members whose source (DNS) did not answer; the node kept its last answer.");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -42,6 +43,13 @@ internal sealed partial class MembershipRefresher(
         try
         {
             IReadOnlyList<ClusterMember> members = await source.GetMembersAsync(stoppingToken);
+            if (!members.Any(m => string.Equals(m.Name, node.Name, StringComparison.Ordinal)) && _missingSelfLog.TryTake(out long unlisted))
+            {
+                // Normal for a node that has just started (or is leaving); for good, its NodeName is not its
+                // SRV target, and the others know it under another name: some keys then have two owners.
+                LogSelfMissing(logger, node.Name, string.Join(", ", members.Select(m => m.Name)), unlisted);
+            }
+
             if (node.ChangeMembership(members))
             {
                 LogChanged(logger, members.Count, string.Join(", ", node.Peers.Select(p => $"{p.Name} at {p.Address}")));
@@ -64,6 +72,9 @@ internal sealed partial class MembershipRefresher(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The members changed: {Count} now; the peers are {Peers}.")]
     private static partial void LogChanged(ILogger logger, int count, string peers);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "This node's name {NodeName} is not among the members the source lists ({Members}): expected while it starts or leaves; otherwise set Cache:NodeName to this node's own SRV target, lower case ({Suppressed} more such answers since the last line).")]
+    private static partial void LogSelfMissing(ILogger logger, string nodeName, string members, long suppressed);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The members could not be read ({Error}); this node keeps its last answer ({Count} members) and asks again ({Suppressed} more failures since the last line).")]
     private static partial void LogFailed(ILogger logger, string error, int count, long suppressed);

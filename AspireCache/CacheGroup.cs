@@ -479,7 +479,7 @@ public sealed partial class CacheGroup : IDisposable
             }
         }
 
-        Interlocked.Increment(ref failed ? ref Stats.HandOffFailuresCount : ref Stats.HandOffMissesCount);
+        Interlocked.Increment(ref failed ? ref Stats.HandOffErrorsCount : ref Stats.HandOffMissesCount);
         return null;
     }
 

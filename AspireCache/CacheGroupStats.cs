@@ -35,7 +35,7 @@ public sealed class CacheGroupStats
     internal long UnacknowledgedCount;
     internal long HandOffHitsCount;
     internal long HandOffMissesCount;
-    internal long HandOffFailuresCount;
+    internal long HandOffErrorsCount;
     internal long HandOffServesCount;
 
     /// <summary>Client gets (<see cref="CacheGroup.GetAsync"/>), whatever their outcome.</summary>
@@ -123,7 +123,7 @@ public sealed class CacheGroupStats
     public long HandOffMisses => Volatile.Read(ref HandOffMissesCount);
 
     /// <summary>Loads whose key's previous owners did not hold it and one of them could not be asked (unreachable, too slow): the source was called.</summary>
-    public long HandOffFailures => Volatile.Read(ref HandOffFailuresCount);
+    public long HandOffErrors => Volatile.Read(ref HandOffErrorsCount);
 
     /// <summary>Hand-off requests from a key's new owner that this node answered from its store (<see cref="CacheGroup.ServeHandOff"/>), held or not.</summary>
     public long HandOffServes => Volatile.Read(ref HandOffServesCount);

@@ -96,11 +96,11 @@ internal sealed class CacheMetrics
         Counter("aspirecache.stale.serves", "{get}", "Gets and peer requests answered with an expired value because its reload failed (StaleIfError).", s => s.StaleServes);
         Counter("aspirecache.invalidations.unacknowledged", "{member}", "Members that did not acknowledge a removal, write or clear that this node passed on.", s => s.Unacknowledged);
         meter.CreateObservableCounter(
-            "aspirecache.handoffs",
-            () => ObserveTagged(ResultTag, ("hit", s => s.HandOffHits), ("miss", s => s.HandOffMisses), ("failed", s => s.HandOffFailures)),
-            "{handoff}",
-            "Loads after a membership change that first asked the key's previous owner, by result (hit: it held the value and the source was not called, miss: it did not, failed: it could not be asked).");
-        Counter("aspirecache.handoff.serves", "{serve}", "Hand-off requests from a key's new owner that this node answered from its store, held or not.", s => s.HandOffServes);
+            "aspirecache.hand_offs",
+            () => ObserveTagged(ResultTag, ("hit", s => s.HandOffHits), ("miss", s => s.HandOffMisses), ("error", s => s.HandOffErrors)),
+            "{hand_off}",
+            "Loads after a membership change that first asked the key's previous owner, by result (hit: it held the value and the source was not called, miss: it did not, error: it could not be asked).");
+        Counter("aspirecache.hand_off.serves", "{serve}", "Hand-off requests from a key's new owner that this node answered from its store, held or not.", s => s.HandOffServes);
         meter.CreateObservableCounter(
             "aspirecache.removes",
             () => ObserveTagged(OriginTag, ("client", s => s.Removes), ("peer", s => s.PeerRemoves)),

@@ -17,7 +17,7 @@ internal static class CacheTracing
     public const string PeerFetchSpan = "aspirecache.peer.fetch";
     public const string LoadSpan = "aspirecache.load";
     public const string RefreshSpan = "aspirecache.refresh";
-    public const string HandOffSpan = "aspirecache.handoff";
+    public const string HandOffSpan = "aspirecache.hand_off";
     public const string RemoveSpan = "aspirecache.remove";
     public const string WriteSpan = "aspirecache.write";
     public const string ClearSpan = "aspirecache.clear";

@@ -208,7 +208,7 @@ public sealed class HandOffTests
 
         string owner = cluster.PickerOf("a").OwnerOf(key);
         Assert.Equal($"{key} v0", HandOffCluster.ValueOf(await cluster[owner].GetAsync(key, Token)));
-        Assert.Equal(1, cluster[owner].Stats.HandOffFailures);
+        Assert.Equal(1, cluster[owner].Stats.HandOffErrors);
         Assert.Single(cluster.Loads, load => load == (owner, key));
     }
 
