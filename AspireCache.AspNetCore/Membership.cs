@@ -52,6 +52,9 @@ internal sealed partial class Membership
 
     public MembershipFingerprint Fingerprint => _current.Fingerprint;
 
+    /// <summary>The fingerprint as <see cref="Header"/> carries it, made once per member set rather than once per peer request.</summary>
+    public string FingerprintText => _current.FingerprintText;
+
     /// <summary>When the set last changed (or the node started).</summary>
     public DateTimeOffset ChangedAt => _current.ChangedAt;
 
@@ -79,8 +82,10 @@ internal sealed partial class Membership
     public void Check(HttpRequest request, string remoteAddress)
     {
         string? sent = request.Headers[Header];
-        MembershipFingerprint ours = Fingerprint;
-        if (sent is null || (MembershipFingerprint.TryParse(sent, out MembershipFingerprint theirs) && theirs == ours))
+        MemberSet current = _current;
+        MembershipFingerprint ours = current.Fingerprint;
+        if (sent is null || string.Equals(sent, current.FingerprintText, StringComparison.Ordinal)
+            || (MembershipFingerprint.TryParse(sent, out MembershipFingerprint theirs) && theirs == ours))
         {
             return;
         }
@@ -95,12 +100,13 @@ internal sealed partial class Membership
     [LoggerMessage(Level = LogLevel.Warning, Message = "A peer at {RemoteAddress} has another member set ({Theirs}) than this node ({Ours}, {Size} members): some keys have two owners until the sets agree ({Suppressed} more such requests since the last line).")]
     private static partial void LogDisagreement(ILogger logger, string remoteAddress, string theirs, string ours, int size, long suppressed);
 
-    private sealed record MemberSet(IReadOnlyList<string> Members, MembershipFingerprint Fingerprint, DateTimeOffset ChangedAt)
+    private sealed record MemberSet(IReadOnlyList<string> Members, MembershipFingerprint Fingerprint, string FingerprintText, DateTimeOffset ChangedAt)
     {
         public static MemberSet Of(IEnumerable<string> members, string self, DateTimeOffset now)
         {
             string[] sorted = [.. members.Append(self).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
-            return new MemberSet(sorted, MembershipFingerprint.Of(sorted), now);
+            MembershipFingerprint fingerprint = MembershipFingerprint.Of(sorted);
+            return new MemberSet(sorted, fingerprint, fingerprint.ToString(), now);
         }
     }
 }

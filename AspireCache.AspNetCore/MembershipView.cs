@@ -7,5 +7,5 @@ namespace AspireCache.AspNetCore;
 internal sealed record MembershipView(string Fingerprint, IReadOnlyList<string> Members, string Source, long Changes, DateTimeOffset ChangedAt)
 {
     public static MembershipView Of(Membership membership) =>
-        new(membership.Fingerprint.ToString(), membership.Members, membership.Source, membership.Changes, membership.ChangedAt);
+        new(membership.FingerprintText, membership.Members, membership.Source, membership.Changes, membership.ChangedAt);
 }

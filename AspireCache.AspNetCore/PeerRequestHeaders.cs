@@ -17,6 +17,6 @@ internal sealed class PeerRequestHeaders(NodeSecrets secrets, Membership members
     {
         request.Headers.TryAddWithoutValidation("Authorization", secrets.Peer.HeaderValue);
         request.Headers.TryAddWithoutValidation(PeerProtocol.VersionHeader, PeerProtocol.VersionText);
-        request.Headers.TryAddWithoutValidation(Membership.Header, membership.Fingerprint.ToString());
+        request.Headers.TryAddWithoutValidation(Membership.Header, membership.FingerprintText);
     }
 }
