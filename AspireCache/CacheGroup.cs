@@ -269,8 +269,16 @@ public sealed partial class CacheGroup : IDisposable
         catch (Exception ex)
         {
             Interlocked.Increment(ref Stats.MissesCount);
+            RecordFailedGet(started, ex, cancellationToken);
             CacheTracing.Failed(activity, ex);
             throw;
+        }
+
+        // A value the owner did not give (its fetch failed and this node loaded the key, or found it
+        // stored) was answered here: the trace names this node, not the peer it meant to ask.
+        if (result.Source is CacheSource.Load or CacheSource.Hit)
+        {
+            owner = NodeName;
         }
 
         // Counted by outcome, so that hits and misses agree with what callers were told: a value
@@ -361,8 +369,9 @@ public sealed partial class CacheGroup : IDisposable
             }
         }
 
+        // Not counted as a collapse when it joins a load under way: no caller's request was saved by it
+        // (those that joined this peer fetch were counted when they joined).
         FlightTicket<CacheResult> load = _loads.Run(key, this, static (k, g) => g.LoadAsync(k, refresh: false));
-        CountCollapse(load.Joined);
         return await load.Task.ConfigureAwait(false);
     }
 
@@ -588,6 +597,27 @@ public sealed partial class CacheGroup : IDisposable
                 new KeyValuePair<string, object?>(CacheMetrics.GroupTag, Name),
                 new KeyValuePair<string, object?>(CacheMetrics.ResultTag, CacheSourceNames.NameOf(source)));
         }
+    }
+
+    // A failed get takes time too, often the most (a timeout): latency panels must see it. A caller that
+    // gave up is not the cache's failure, and is not recorded.
+    private void RecordFailedGet(long started, Exception failure, CancellationToken cancellationToken)
+    {
+        if (started == 0 || (failure is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            return;
+        }
+
+        string result = failure switch
+        {
+            CacheKeyNotFoundException => CacheMetrics.NotFoundResult,
+            CacheSourceException { IsTimeout: true } or TimeoutException => CacheMetrics.TimeoutResult,
+            _ => CacheMetrics.ErrorResult,
+        };
+        Metrics.GetDuration.Record(
+            Stopwatch.GetElapsedTime(started).TotalSeconds,
+            new KeyValuePair<string, object?>(CacheMetrics.GroupTag, Name),
+            new KeyValuePair<string, object?>(CacheMetrics.ResultTag, result));
     }
 
     /// <summary>What a flight read when it started: the clear generation and the key's version.</summary>

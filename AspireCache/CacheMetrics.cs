@@ -25,6 +25,15 @@ internal sealed class CacheMetrics
     public const string OutcomeTag = "aspirecache.outcome";
     public const string OriginTag = "aspirecache.origin";
 
+    /// <summary>The result of a get that failed because the source has no such key.</summary>
+    public const string NotFoundResult = "not_found";
+
+    /// <summary>The result of a get that failed because a load (or the wait for one) took longer than LoadTimeout.</summary>
+    public const string TimeoutResult = "timeout";
+
+    /// <summary>The result of a get that failed otherwise (the source, a value over the limit).</summary>
+    public const string ErrorResult = "error";
+
     // Sub-millisecond hits through ~100 ms loads to multi-second timeouts.
     private static readonly double[] DurationBuckets =
         [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -70,7 +79,7 @@ internal sealed class CacheMetrics
     private CacheMetrics(Meter meter)
     {
         _meter = meter;
-        GetDuration = Duration("aspirecache.get.duration", "Duration of client gets, by how they were served (hit, peer, load).");
+        GetDuration = Duration("aspirecache.get.duration", "Duration of client gets, by how they were served (hit, hot, peer, load) or how they failed (not_found, timeout, error).");
         LoadDuration = Duration("aspirecache.load.duration", "Duration of calls to the loader (the data source), by outcome.");
         Counter("aspirecache.gets", "{get}", "Client gets.", s => s.Gets);
         Counter("aspirecache.hits", "{hit}", "Client gets answered from this node's memory: its store or its hot cache.", s => s.Hits);

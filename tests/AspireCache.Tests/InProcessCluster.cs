@@ -20,7 +20,7 @@ internal sealed class InProcessCluster : IDisposable
             {
                 Loads.Enqueue((name, key));
                 return await loader(name, key);
-            }, options, picker);
+            }, options ?? new CacheGroupOptions { NodeName = name }, picker);
         }
 
         foreach (string name in names)

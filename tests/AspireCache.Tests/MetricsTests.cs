@@ -73,6 +73,57 @@ public class MetricsTests
     }
 
     [Fact]
+    public async Task AFailedGet_RecordsItsDuration_ByHowItFailed()
+    {
+        string name = "metrics-" + Guid.NewGuid().ToString("N");
+        using var metrics = new MetricsRecorder(name);
+        using var group = new CacheGroup(name, (key, _) => key switch
+        {
+            "missing" => throw new CacheKeyNotFoundException("no such key"),
+            "slow" => throw new CacheSourceException("took too long", isTimeout: true),
+            _ => throw new CacheSourceException("down", isTimeout: false),
+        });
+
+        await Assert.ThrowsAsync<CacheKeyNotFoundException>(async () => await group.GetAsync("missing", TestToken));
+        await Assert.ThrowsAsync<CacheSourceException>(async () => await group.GetAsync("slow", TestToken));
+        await Assert.ThrowsAsync<CacheSourceException>(async () => await group.GetAsync("broken", TestToken));
+
+        Assert.Single(metrics.Recorded("aspirecache.get.duration", ("aspirecache.result", "not_found")));
+        Assert.Single(metrics.Recorded("aspirecache.get.duration", ("aspirecache.result", "timeout")));
+        Assert.Single(metrics.Recorded("aspirecache.get.duration", ("aspirecache.result", "error")));
+        Assert.Equal(3, metrics.Recorded("aspirecache.get.duration").Length);
+    }
+
+    [Fact]
+    public async Task AFallbackLoadThatJoinsALoadUnderWay_IsNoCollapse()
+    {
+        string name = "metrics-" + Guid.NewGuid().ToString("N");
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var loading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var cluster = new InProcessCluster(2, name, async (node, key) =>
+        {
+            loading.TrySetResult();
+            await release.Task;
+            return InProcessCluster.ValueOf(key);
+        });
+        string key = "k-fallback";
+        string asker = cluster.NonOwnerOf(key);
+
+        // A peer whose ring says the asker owns the key has it loading there; the asker's own get then
+        // finds the owner down and falls back to a load of its own, which joins that one.
+        Task<CacheResult> served = cluster[asker].ServePeerAsync(key, TestToken).AsTask();
+        await loading.Task.WaitAsync(TestToken);
+        cluster.Down[cluster.OwnerOf(key)] = true;
+        Task<CacheResult> get = cluster[asker].GetAsync(key, TestToken).AsTask();
+        await Waits.UntilAsync("the asker's get has tried the owner", () => cluster[asker].Stats.PeerErrors == 1, cancellationToken: TestToken);
+        release.SetResult();
+        await Task.WhenAll(served, get);
+
+        Assert.Single(cluster.Loads);
+        Assert.Equal(0, cluster[asker].Stats.Collapses);
+    }
+
+    [Fact]
     public async Task PeerFetches_AreCountedByOutcome_AtTheAskingNode()
     {
         string name = "metrics-" + Guid.NewGuid().ToString("N");

@@ -31,6 +31,23 @@ public sealed class TracingTests : IDisposable
     public void Dispose() => _listener.Dispose();
 
     [Fact]
+    public async Task AGetWhoseOwnerFailed_NamesThisNodeAsTheOwner_ForItLoadedTheKeyItself()
+    {
+        using var cluster = new InProcessCluster(2, _group);
+        string key = "user:down";
+        string owner = cluster.OwnerOf(key);
+        string other = cluster.NonOwnerOf(key);
+        cluster.Down[owner] = true;
+
+        CacheResult result = await cluster[other].GetAsync(key, TestToken);
+
+        Activity get = _spans.Single(s => s.OperationName == "aspirecache.get");
+        Assert.Equal(CacheSource.Load, result.Source);
+        Assert.Equal("load", get.GetTagItem("aspirecache.result"));
+        Assert.Equal(other, get.GetTagItem("aspirecache.owner"));
+    }
+
+    [Fact]
     public async Task AGetAtANonOwner_IsOneTrace_ThroughThePeerToTheLoad()
     {
         using var cluster = new InProcessCluster(2, _group);
