@@ -18,8 +18,8 @@ public sealed partial class CacheGroup : IDisposable
 
     // Two kinds of flight, so that a peer request, which must never be forwarded, cannot join a flight
     // that is waiting on another peer: two nodes whose rings disagree would otherwise wait on each other.
-    private readonly SingleFlight<string, CacheResult> _peerFetches = new(StringComparer.Ordinal);
-    private readonly SingleFlight<string, CacheResult> _loads = new(StringComparer.Ordinal);
+    private readonly SingleFlight<string, CacheResult> _peerFetches;
+    private readonly SingleFlight<string, CacheResult> _loads;
     private readonly LoadRunner _loadRunner;
     private readonly HotCache? _hot;
     private readonly CacheClock _clock;
@@ -64,6 +64,8 @@ public sealed partial class CacheGroup : IDisposable
         _lifetimes = new ValueLifetimes(options);
         _loadRunner = new LoadRunner(this, loader, options);
         Metrics = CacheMetrics.For(options.MeterFactory);
+        _loads = new SingleFlight<string, CacheResult>(StringComparer.Ordinal, callers => RecordHerd(CacheMetrics.LoadFlight, callers));
+        _peerFetches = new SingleFlight<string, CacheResult>(StringComparer.Ordinal, callers => RecordHerd(CacheMetrics.PeerFetchFlight, callers));
         Metrics.Register(this);
     }
 
@@ -598,6 +600,12 @@ public sealed partial class CacheGroup : IDisposable
                 new KeyValuePair<string, object?>(CacheMetrics.ResultTag, CacheSourceNames.NameOf(source)));
         }
     }
+
+    private void RecordHerd(string flight, int callers) =>
+        Metrics.HerdSize.Record(
+            callers,
+            new KeyValuePair<string, object?>(CacheMetrics.GroupTag, Name),
+            new KeyValuePair<string, object?>(CacheMetrics.FlightTag, flight));
 
     // A failed get takes time too, often the most (a timeout): latency panels must see it. A caller that
     // gave up is not the cache's failure, and is not recorded.

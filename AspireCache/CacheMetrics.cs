@@ -25,6 +25,13 @@ internal sealed class CacheMetrics
     public const string OutcomeTag = "aspirecache.outcome";
     public const string OriginTag = "aspirecache.origin";
 
+    /// <summary>Which single flight a herd gathered on: a load of the source, or a fetch from the owner.</summary>
+    public const string FlightTag = "aspirecache.flight";
+
+    public const string LoadFlight = "load";
+
+    public const string PeerFetchFlight = "peer_fetch";
+
     /// <summary>The result of a get that failed because the source has no such key.</summary>
     public const string NotFoundResult = "not_found";
 
@@ -72,13 +79,25 @@ internal sealed class CacheMetrics
 
     public Histogram<double> LoadDuration { get; }
 
+    /// <summary>How many callers each single flight served; 1 is a flight nobody joined.</summary>
+    public Histogram<int> HerdSize { get; }
+
     // Seconds, with buckets from sub-millisecond hits to multi-second timeouts (the exporter's default suits milliseconds).
+    // Callers per flight: 1 (no herd) gets a bucket of its own, then roughly doubling up to a thousand-request stampede.
+    private static readonly int[] HerdBuckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
+
     private Histogram<double> Duration(string name, string description) =>
         _meter.CreateHistogram(name, unit: "s", description: description, tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
 
     private CacheMetrics(Meter meter)
     {
         _meter = meter;
+        HerdSize = meter.CreateHistogram(
+            "aspirecache.herd.size",
+            unit: "{request}",
+            description: "Callers each single-flight load and peer fetch served (1 = nobody joined it), by flight (load, peer_fetch): the stampedes the cache absorbed.",
+            tags: null,
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = HerdBuckets });
         GetDuration = Duration("aspirecache.get.duration", "Duration of client gets, by how they were served (hit, hot, peer, load) or how they failed (not_found, timeout, error).");
         LoadDuration = Duration("aspirecache.load.duration", "Duration of calls to the loader (the data source), by outcome.");
         Counter("aspirecache.gets", "{get}", "Client gets.", s => s.Gets);

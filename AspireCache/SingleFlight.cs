@@ -17,7 +17,15 @@ internal sealed class SingleFlight<TKey, TValue>
     private readonly Lock _lock = new();
 
     /// <summary>Creates an empty set of flights.</summary>
-    public SingleFlight(IEqualityComparer<TKey>? comparer = null) => _flights = new(comparer);
+    private readonly Action<int>? _landed;
+
+    /// <param name="comparer">Compares keys.</param>
+    /// <param name="landed">Told, as each flight lands, how many callers it served: its leader and everyone who joined it.</param>
+    public SingleFlight(IEqualityComparer<TKey>? comparer = null, Action<int>? landed = null)
+    {
+        _flights = new(comparer);
+        _landed = landed;
+    }
 
     /// <summary>The number of flights under way.</summary>
     public int InFlight
@@ -44,6 +52,7 @@ internal sealed class SingleFlight<TKey, TValue>
         {
             if (_flights.TryGetValue(key, out Flight? existing))
             {
+                existing.Callers++;
                 return new FlightTicket<TValue>(existing.Completion.Task, Joined: true, existing.Leader);
             }
 
@@ -98,14 +107,26 @@ internal sealed class SingleFlight<TKey, TValue>
     // Only this flight: after a Forget, the key may already have a new one.
     private void Land(TKey key, TaskCompletionSource<TValue> flight)
     {
+        int callers = 0;
         lock (_lock)
         {
             if (_flights.TryGetValue(key, out Flight? current) && current.Completion == flight)
             {
                 _flights.Remove(key);
+                callers = current.Callers;
             }
+        }
+
+        // A flight forgotten before it landed (a clear) is not counted: its callers are unknown from here on.
+        if (callers > 0)
+        {
+            _landed?.Invoke(callers);
         }
     }
 
-    private sealed record Flight(TaskCompletionSource<TValue> Completion, ActivityContext Leader);
+    private sealed record Flight(TaskCompletionSource<TValue> Completion, ActivityContext Leader)
+    {
+        /// <summary>The leader and every caller that joined; changed under the lock.</summary>
+        public int Callers { get; set; } = 1;
+    }
 }

@@ -95,6 +95,34 @@ public class MetricsTests
     }
 
     [Fact]
+    public async Task EachFlight_RecordsHowManyCallersItServed()
+    {
+        string name = "metrics-" + Guid.NewGuid().ToString("N");
+        using var metrics = new MetricsRecorder(name);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var loading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var cluster = new InProcessCluster(2, name, async (node, key) =>
+        {
+            loading.TrySetResult();
+            await release.Task;
+            return InProcessCluster.ValueOf(key);
+        });
+        string key = "k-herd";
+        string asker = cluster.NonOwnerOf(key);
+
+        // Five gets at a non-owner share one peer fetch; the owner's load serves that fetch and two gets of its own.
+        Task<CacheResult>[] atAsker = [.. Enumerable.Range(0, 5).Select(_ => cluster[asker].GetAsync(key, TestToken).AsTask())];
+        await loading.Task.WaitAsync(TestToken);
+        Task<CacheResult>[] atOwner = [.. Enumerable.Range(0, 2).Select(_ => cluster[cluster.OwnerOf(key)].GetAsync(key, TestToken).AsTask())];
+        release.SetResult();
+        await Task.WhenAll([.. atAsker, .. atOwner]);
+        await Waits.UntilAsync("both flights have landed", () => metrics.Recorded("aspirecache.herd.size").Length == 2, cancellationToken: TestToken);
+
+        Assert.Equal([5.0], metrics.Recorded("aspirecache.herd.size", ("aspirecache.flight", "peer_fetch")));
+        Assert.Equal([3.0], metrics.Recorded("aspirecache.herd.size", ("aspirecache.flight", "load")));
+    }
+
+    [Fact]
     public async Task AFallbackLoadThatJoinsALoadUnderWay_IsNoCollapse()
     {
         string name = "metrics-" + Guid.NewGuid().ToString("N");
