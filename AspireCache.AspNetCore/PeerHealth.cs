@@ -37,6 +37,7 @@ internal sealed partial class PeerHealth
         meter.CreateObservableCounter("aspirecache.peer.ejections", () => Observe(p => p.Ejections), "{ejection}", "Times this node took a peer out of its ring.");
         meter.CreateObservableCounter("aspirecache.peer.timeouts", () => Observe(p => p.Timeouts), "{timeout}", "Peer fetches and probes that timed out.");
         meter.CreateObservableUpDownCounter("aspirecache.ring.members", () => _picker.Ring.Members.Count, "{member}", "Members in this node's ring, itself included.");
+        meter.CreateObservableGauge("aspirecache.ring.share", () => _picker.Ring.ShareOf(_picker.Self), unit: null, description: "The share of the ring's hash space this node owns, 0 to 1 (1 / members when shares are even): with aspirecache.owned.requests, whether one node carries more than its share.");
     }
 
     public IEnumerable<string> PeerNames => _peers.Keys;

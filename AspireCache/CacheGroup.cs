@@ -256,6 +256,7 @@ public sealed partial class CacheGroup : IDisposable
             }
             else
             {
+                Interlocked.Increment(ref Stats.OwnedMissesCount);
                 flight = _loads.Run(key, this, static (k, g) => g.LoadAsync(k, refresh: false));
                 owner = NodeName;
             }

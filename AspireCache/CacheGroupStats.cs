@@ -37,6 +37,7 @@ public sealed class CacheGroupStats
     internal long HandOffMissesCount;
     internal long HandOffErrorsCount;
     internal long HandOffServesCount;
+    internal long OwnedMissesCount;
 
     /// <summary>Client gets (<see cref="CacheGroup.GetAsync"/>), whatever their outcome.</summary>
     public long Gets => Volatile.Read(ref GetsCount);
@@ -127,4 +128,11 @@ public sealed class CacheGroupStats
 
     /// <summary>Hand-off requests from a key's new owner that this node answered from its store (<see cref="CacheGroup.ServeHandOff"/>), held or not.</summary>
     public long HandOffServes => Volatile.Read(ref HandOffServesCount);
+
+    /// <summary>
+    /// Requests for keys this node owns: client gets answered from its store, client gets it loaded as the
+    /// owner, and peers' requests. Not counted on the hit path: a store hit is a key this node owns (the store
+    /// holds nothing else, but for keys loaded while their owner was down).
+    /// </summary>
+    public long OwnedRequests => (Hits - HotHits) + Volatile.Read(ref OwnedMissesCount) + PeerServes;
 }

@@ -105,6 +105,7 @@ internal sealed class CacheMetrics
         Counter("aspirecache.hot.hits", "{hit}", "Client gets answered from the hot cache (copies of other nodes' values); part of the hits.", s => s.HotHits);
         Counter("aspirecache.misses", "{miss}", "Client gets not answered from this node's memory: served by the owner peer or a load, or failed.", s => s.Misses);
         Counter("aspirecache.singleflight.collapses", "{request}", "Requests that joined a peer fetch or load already under way.", s => s.Collapses);
+        Counter("aspirecache.owned.requests", "{request}", "Requests for keys this node owns (client gets from its store or its own load, and peers' requests): its share of the cluster's requests shows ownership skew.", s => s.OwnedRequests);
         Counter("aspirecache.peer.serves", "{serve}", "Gets from peers that this node served (it owns the key, or was asked as if it did).", s => s.PeerServes);
         Counter("aspirecache.negative.hits", "{get}", "Gets answered 'no such key' from the not-found cache, without calling the source.", s => s.NegativeHits);
         Counter("aspirecache.values.too_large", "{value}", "Values refused because they were larger than the group's MaxValueBytes.", s => s.ValuesTooLarge);

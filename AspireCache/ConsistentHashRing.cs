@@ -126,6 +126,34 @@ public sealed class ConsistentHashRing
         return snapshot.Owners[index];
     }
 
+    /// <summary>
+    /// The share of the hash space that <paramref name="member"/> owns, 0 to 1: the share of uniformly hashed
+    /// keys it would own. Each point owns the arc from the point before it (exclusive) up to itself.
+    /// </summary>
+    public double ShareOf(string member)
+    {
+        RingSnapshot snapshot = _snapshot;
+        ulong[] points = snapshot.Points;
+        if (points.Length == 0)
+        {
+            return 0;
+        }
+
+        double owned = 0;
+        for (int i = 0; i < points.Length; i++)
+        {
+            if (string.Equals(snapshot.Owners[i], member, StringComparison.Ordinal))
+            {
+                // The first point also owns the wrap-around arc past the last one; unsigned arithmetic wraps for it.
+                ulong arc = i == 0 ? points[0] - points[^1] : points[i] - points[i - 1];
+                owned += arc;
+            }
+        }
+
+        // A single point owns the whole ring, whose arc computes as 0.
+        return points.Length == 1 ? 1 : owned / Math.Pow(2, 64);
+    }
+
     /// <summary>A new ring with the same points and hash as this one, holding <paramref name="members"/>.</summary>
     internal ConsistentHashRing WithMembers(IEnumerable<string> members)
     {

@@ -166,4 +166,26 @@ public class ConsistentHashRingTests
 
         Assert.Equal(ring.GetOwner(Encoding.UTF8.GetBytes(key)), ring.GetOwner(key));
     }
+
+    [Fact]
+    public void Shares_AddUpToOne_AndMatchTheShareOfKeysEachMemberOwns()
+    {
+        var ring = new ConsistentHashRing();
+        ring.SetMembers(["cache-0", "cache-1", "cache-2"]);
+        string[] keys = [.. Enumerable.Range(0, 30_000).Select(i => $"key-{i}")];
+
+        double total = ring.Members.Sum(ring.ShareOf);
+
+        Assert.Equal(1.0, total, precision: 9);
+        foreach (string member in ring.Members)
+        {
+            double owned = keys.Count(k => ring.GetOwner(k) == member) / (double)keys.Length;
+            Assert.InRange(ring.ShareOf(member), owned - 0.02, owned + 0.02);
+        }
+
+        Assert.Equal(0, ring.ShareOf("stranger"));
+        var single = new ConsistentHashRing(pointsPerMember: 1);
+        single.SetMembers(["only"]);
+        Assert.Equal(1, single.ShareOf("only"));
+    }
 }

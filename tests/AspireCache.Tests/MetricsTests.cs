@@ -73,6 +73,23 @@ public class MetricsTests
     }
 
     [Fact]
+    public async Task OwnedRequests_CountStoreHitsAndOwnLoads_NotHotHitsOrFetches()
+    {
+        string name = "metrics-" + Guid.NewGuid().ToString("N");
+        using var metrics = new MetricsRecorder(name);
+        using var cluster = new InProcessCluster(2, name);
+        string key = "k-owned";
+        string owner = cluster.OwnerOf(key);
+
+        await cluster[owner].GetAsync(key, TestToken); // A load at the owner: owned.
+        await cluster[owner].GetAsync(key, TestToken); // A store hit: owned.
+        await cluster[cluster.NonOwnerOf(key)].GetAsync(key, TestToken); // A fetch at the non-owner, a peer's request at the owner: owned there.
+
+        Assert.Equal(3, metrics.Observed("aspirecache.owned.requests"));
+        Assert.Equal(3, cluster[owner].Stats.OwnedRequests);
+    }
+
+    [Fact]
     public async Task AFailedGet_RecordsItsDuration_ByHowItFailed()
     {
         string name = "metrics-" + Guid.NewGuid().ToString("N");
@@ -173,6 +190,7 @@ public class MetricsTests
         Assert.Equal(3, metrics.Observed("aspirecache.loads", Success));
         Assert.Equal(3, metrics.Observed("aspirecache.gets"));
         Assert.Equal(0, metrics.Observed("aspirecache.hits"));
+        Assert.Equal(2, metrics.Observed("aspirecache.owned.requests")); // The two requests the owner served; the key the asker loaded while the owner was down is not the asker's.
         Assert.Equal(2, metrics.Recorded("aspirecache.get.duration", ("aspirecache.result", "peer")).Length);
         Assert.Single(metrics.Recorded("aspirecache.get.duration", ("aspirecache.result", "load")));
     }
