@@ -21,11 +21,12 @@ public static class ObservabilityExtensions
 
     /// <summary>
     /// Adds Prometheus scraping every node of <paramref name="cluster"/> (job <see cref="CacheJobName"/>) and
-    /// <paramref name="otherJobs"/> on their allocated addresses, and Grafana with the dashboards of
-    /// <c>grafana/</c>. Where a container runtime answers, both run as containers (the usual Aspire way).
-    /// Where none does, Prometheus runs as the <c>prometheus</c> executable found on PATH (Debian's package)
-    /// and Grafana is left out. <c>Observability:Mode</c> picks one of <c>auto</c> (the default),
-    /// <c>containers</c>, <c>executable</c> or <c>off</c>. Whatever is left out is said in one log line at start.
+    /// <paramref name="otherJobs"/> on their allocated addresses and evaluating the alerting rules of
+    /// <c>prometheus/alerts.yml</c>, and Grafana with the dashboards of <c>grafana/</c>. Where a container
+    /// runtime answers, both run as containers (the usual Aspire way). Where none does, Prometheus runs as
+    /// the <c>prometheus</c> executable found on PATH (Debian's package) and Grafana is left out.
+    /// <c>Observability:Mode</c> picks one of <c>auto</c> (the default), <c>containers</c>, <c>executable</c>
+    /// or <c>off</c>. Whatever is left out is said in one log line at start.
     /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <param name="cluster">The cache cluster whose nodes are scraped.</param>
@@ -73,6 +74,7 @@ public static class ObservabilityExtensions
 
     private static IResourceBuilder<ContainerResource> AddPrometheusContainer(this IDistributedApplicationBuilder builder, ScrapeJob[] jobs, TimeSpan scrapeInterval)
     {
+        string alertRules = AlertRules.PathIn(builder);
         string[] image = PrometheusImage.Split(':');
         IResourceBuilder<ContainerResource> prometheus = builder.AddContainer("prometheus", image[0], image[1])
             .WithHttpEndpoint(targetPort: 9090, name: PrometheusConfig.EndpointName)
@@ -81,12 +83,18 @@ public static class ObservabilityExtensions
             // Arguments replace the image's command, so its defaults are repeated.
             .WithArgs("--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus", "--storage.tsdb.retention.time=1d")
             // Addresses as the container sees them: the orchestrator's tunnel to the host.
+            // The rules are copied in beside the config, read at every start: an edit shows at the next run.
             .WithContainerFiles("/etc/prometheus", async (_, cancellationToken) =>
             [
                 new ContainerFile
                 {
                     Name = "prometheus.yml",
-                    Contents = await PrometheusConfig.BuildAsync(jobs, scrapeInterval, KnownNetworkIdentifiers.DefaultAspireContainerNetwork, cancellationToken),
+                    Contents = await PrometheusConfig.BuildAsync(jobs, scrapeInterval, [AlertRules.ContainerPath], KnownNetworkIdentifiers.DefaultAspireContainerNetwork, cancellationToken),
+                },
+                new ContainerFile
+                {
+                    Name = AlertRules.FileName,
+                    Contents = await File.ReadAllTextAsync(alertRules, cancellationToken),
                 },
             ])
             .WithHttpHealthCheck("/-/ready");
@@ -155,7 +163,8 @@ public static class ObservabilityExtensions
         prometheus.OnBeforeResourceStarted(async (_, _, cancellationToken) =>
         {
             Directory.CreateDirectory(folder);
-            string config = await PrometheusConfig.BuildAsync(jobs, scrapeInterval, network: null, cancellationToken);
+            // The repository's own file, by absolute path: Prometheus on the host reads it where it is.
+            string config = await PrometheusConfig.BuildAsync(jobs, scrapeInterval, [AlertRules.PathIn(builder)], network: null, cancellationToken);
             await File.WriteAllTextAsync(configFile, config, cancellationToken);
         });
 

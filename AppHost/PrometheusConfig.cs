@@ -14,18 +14,30 @@ internal static class PrometheusConfig
     public const string EndpointName = "http";
 
     /// <param name="jobs">What to scrape.</param>
-    /// <param name="scrapeInterval">How often.</param>
+    /// <param name="scrapeInterval">How often; rules are evaluated as often.</param>
+    /// <param name="ruleFiles">Rule files to load, as paths Prometheus can open (absolute, or relative to this config file).</param>
     /// <param name="network">Where Prometheus runs: null for the host, a container network for a container.</param>
     /// <param name="cancellationToken">Cancels the resolution of addresses.</param>
-    public static async Task<string> BuildAsync(IEnumerable<ScrapeJob> jobs, TimeSpan scrapeInterval, NetworkIdentifier? network, CancellationToken cancellationToken)
+    public static async Task<string> BuildAsync(IEnumerable<ScrapeJob> jobs, TimeSpan scrapeInterval, IReadOnlyList<string> ruleFiles, NetworkIdentifier? network, CancellationToken cancellationToken)
     {
         string interval = $"{Math.Max(1, (int)scrapeInterval.TotalSeconds).ToString(CultureInfo.InvariantCulture)}s";
         var yaml = new StringBuilder()
             .AppendLine("# Written by the AspireCache AppHost at every start, from the allocated endpoints.")
             .AppendLine("global:")
             .AppendLine($"  scrape_interval: {interval}")
-            .AppendLine($"  evaluation_interval: {interval}")
-            .AppendLine("scrape_configs:");
+            .AppendLine($"  evaluation_interval: {interval}");
+
+        if (ruleFiles.Count > 0)
+        {
+            yaml.AppendLine("rule_files:");
+            foreach (string file in ruleFiles)
+            {
+                // Single-quoted YAML: a quote inside is doubled, and nothing else is special.
+                yaml.AppendLine($"  - '{file.Replace("'", "''", StringComparison.Ordinal)}'");
+            }
+        }
+
+        yaml.AppendLine("scrape_configs:");
 
         foreach (ScrapeJob job in jobs)
         {

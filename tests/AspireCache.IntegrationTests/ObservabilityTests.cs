@@ -8,7 +8,7 @@ namespace AspireCache.IntegrationTests;
 /// The dashboards tell the truth: after a known workload, every panel query returns data from
 /// Prometheus, and the cluster hit ratio it shows is the one the clients saw.
 /// </summary>
-public sealed class ObservabilityTests(PrometheusFixture fixture) : IClassFixture<PrometheusFixture>
+public sealed partial class ObservabilityTests(PrometheusFixture fixture) : IClassFixture<PrometheusFixture>
 {
     private static readonly TimeSpan PatienceForScrapes = TimeSpan.FromSeconds(60);
 
