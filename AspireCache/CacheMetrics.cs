@@ -142,7 +142,7 @@ internal sealed class CacheMetrics
         meter.CreateObservableUpDownCounter(
             "aspirecache.hot.store.capacity", () => Observe(g => g.HotStore?.CapacityBytes ?? 0), "By", "The hot cache's capacity (the group's hot share).");
 
-        // No unit: the Prometheus exporter would turn "1" into a _ratio suffix.
+        // No unit, so that the Prometheus series is exactly aspirecache_hit_ratio_estimated: the exporter appends a unit as a suffix.
         meter.CreateObservableGauge(
             "aspirecache.hit_ratio.estimated",
             ObserveCurve,
