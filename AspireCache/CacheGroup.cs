@@ -26,6 +26,7 @@ public sealed partial class CacheGroup : IDisposable
     private readonly ValueLifetimes _lifetimes;
     private readonly KeyVersions _versions = new();
     private readonly long _storeCapacityBytes;
+    private readonly HitRatioEstimator? _curve;
     private volatile LruStore _store;
     private long _retiredEvictions;
 
@@ -58,6 +59,7 @@ public sealed partial class CacheGroup : IDisposable
         long hotBytes = (long)(options.CapacityBytes * options.HotCacheShare);
         _storeCapacityBytes = options.CapacityBytes - hotBytes;
         _store = new LruStore(_storeCapacityBytes);
+        _curve = options.MissRatioCurve ? new HitRatioEstimator(_storeCapacityBytes) : null;
         _hot = hotBytes > 0 ? new HotCache(hotBytes) : null;
         _peers = peers ?? NoPeers.Instance;
         _clock = new CacheClock(options.TimeProvider);
@@ -136,6 +138,7 @@ public sealed partial class CacheGroup : IDisposable
         LruEntry? stored = Store.Find(key);
         if (stored is not null && stored.ExpiresAt == LruEntry.Never)
         {
+            _curve?.Record(key, stored.Value.Length);
             result = new CacheResult(stored.Value, CacheSource.Hit);
         }
         else
@@ -192,6 +195,15 @@ public sealed partial class CacheGroup : IDisposable
         return Store.Find(key) is { } entry && now < entry.ExpiresAt ? _lifetimes.Fresh(entry, CacheSource.Hit, now) : null;
     }
 
+    /// <summary>
+    /// The hit ratio this node's store is estimated to have had, over its recent accesses, with
+    /// <paramref name="capacityMultiple"/> × its capacity (its miss-ratio curve: see the README's metric
+    /// <c>aspirecache.hit_ratio.estimated</c>). At 1× it approximates the store's own hit ratio.
+    /// </summary>
+    /// <param name="capacityMultiple">The capacity to ask about, as a multiple of the store's: from 0 to 4.</param>
+    /// <returns>The ratio, in [0, 1]; null when <see cref="CacheGroupOptions.MissRatioCurve"/> is off or no sampled key was accessed yet.</returns>
+    public double? EstimateHitRatio(double capacityMultiple) => _curve?.EstimateHitRatio(capacityMultiple);
+
     /// <summary>Throws <see cref="InvalidCacheKeyException"/> unless the key is one this group accepts.</summary>
     public void ValidateKey(string key) => CacheKeyRules.Validate(key, MaxKeyBytes, Name);
 
@@ -210,6 +222,7 @@ public sealed partial class CacheGroup : IDisposable
 
         if (entry.ExpiresAt == LruEntry.Never)
         {
+            RecordAccess(entry, source);
             result = new CacheResult(entry.Value, source);
             return true;
         }
@@ -217,6 +230,7 @@ public sealed partial class CacheGroup : IDisposable
         long now = _clock.Now;
         if (now < entry.ExpiresAt)
         {
+            RecordAccess(entry, source);
             if (_lifetimes.IsDueForRefresh(entry, now) && entry.TryStartRefresh())
             {
                 StartRefresh(entry.Key);
@@ -445,6 +459,11 @@ public sealed partial class CacheGroup : IDisposable
 
         long now = _clock.Now;
         long expiresAt = _lifetimes.ExpiryOfLoad(loaded.TimeToLive, now);
+        if (!refresh && expiresAt != ValueLifetimes.DoNotKeep)
+        {
+            _curve?.Record(key, loaded.Value.Length);
+        }
+
         if (expiresAt != ValueLifetimes.DoNotKeep
             && Store.Add(key, loaded.Value, now, expiresAt, (Group: this, Key: key, Stamp: stamp), static s => s.Group.IsCurrent(s.Key, s.Stamp, hot: false)) is null
             && LruStore.SizeOf(key, loaded.Value) > Store.CapacityBytes)
@@ -477,6 +496,7 @@ public sealed partial class CacheGroup : IDisposable
                 }
 
                 Interlocked.Increment(ref Stats.HandOffHitsCount);
+                _curve?.Record(key, value.Value.Length);
                 activity?.SetTag(CacheMetrics.ResultTag, "hit");
                 long expiresAt = value.TimeToLive is { } ttl ? askedAt + ttl.Ticks : LruEntry.Never;
                 Store.Add(key, value.Value, askedAt - value.Age.Ticks, expiresAt, (Group: this, Key: key, Stamp: stamp), static s => s.Group.IsCurrent(s.Key, s.Stamp, hot: false));
@@ -541,6 +561,17 @@ public sealed partial class CacheGroup : IDisposable
         Interlocked.Increment(ref Stats.StaleServesCount);
         result = _lifetimes.Stale(expired.Entry, expired.Source, _clock.Now);
         return true;
+    }
+
+    // The miss-ratio curve sees what the store sees: a hit in it here, and a miss (expired included) once
+    // its load stores the value (LoadAsync), one access per load however many callers joined it. Gets of keys
+    // that peers own never reach this store, and so are not accesses of it.
+    private void RecordAccess(LruEntry entry, CacheSource source)
+    {
+        if (source == CacheSource.Hit)
+        {
+            _curve?.Record(entry.Key, entry.Value.Length);
+        }
     }
 
     private FlightStamp Stamp(string key, int generation) => new(generation, _versions.Read(key));

@@ -131,6 +131,13 @@ public sealed class CacheGroupOptions
     /// </summary>
     public bool RecordKeys { get; set; }
 
+    /// <summary>
+    /// Whether the group estimates the hit ratio its store would have at ½, 2 and 4 times its capacity (its
+    /// miss-ratio curve, <see cref="CacheGroup.EstimateHitRatio"/>). It samples keys by a hash, so a key not
+    /// sampled costs one hash per access; sampled ones take a lock. About 750 KB per group. Default true.
+    /// </summary>
+    public bool MissRatioCurve { get; set; } = true;
+
     /// <summary>Throws when a setting is out of range.</summary>
     public void Validate()
     {

@@ -24,6 +24,10 @@ internal sealed class CacheMetrics
     public const string ResultTag = "aspirecache.result";
     public const string OutcomeTag = "aspirecache.outcome";
     public const string OriginTag = "aspirecache.origin";
+    public const string CapacityMultipleTag = "aspirecache.capacity.multiple";
+
+    // The points of the miss-ratio curve published, with their tag values.
+    private static readonly (double Multiple, string Tag)[] CurvePoints = [(0.5, "0.5"), (1, "1"), (2, "2"), (4, "4")];
 
     /// <summary>Which single flight a herd gathered on: a load of the source, or a fetch from the owner.</summary>
     public const string FlightTag = "aspirecache.flight";
@@ -166,6 +170,13 @@ internal sealed class CacheMetrics
             "aspirecache.hot.store.size", () => Observe(g => g.HotStore?.Bytes ?? 0), "By", "Bytes the hot cache's entries account for.");
         meter.CreateObservableUpDownCounter(
             "aspirecache.hot.store.capacity", () => Observe(g => g.HotStore?.CapacityBytes ?? 0), "By", "The hot cache's capacity (the group's hot share).");
+
+        // No unit, so that the Prometheus series is exactly aspirecache_hit_ratio_estimated: the exporter appends a unit as a suffix.
+        meter.CreateObservableGauge(
+            "aspirecache.hit_ratio.estimated",
+            ObserveCurve,
+            unit: null,
+            "The hit ratio the store is estimated to have had at a multiple of its capacity (miss-ratio curve, SHARDS sampling), over its recent accesses.");
     }
 
     public void Register(CacheGroup group) => _groups.AddOrUpdate(group, null);
@@ -181,6 +192,24 @@ internal sealed class CacheMetrics
         foreach ((CacheGroup group, _) in _groups)
         {
             measurements.Add(new Measurement<long>(read(group), new KeyValuePair<string, object?>(GroupTag, group.Name)));
+        }
+
+        return measurements;
+    }
+
+    private List<Measurement<double>> ObserveCurve()
+    {
+        var measurements = new List<Measurement<double>>();
+        foreach ((CacheGroup group, _) in _groups)
+        {
+            var groupTag = new KeyValuePair<string, object?>(GroupTag, group.Name);
+            foreach ((double multiple, string tag) in CurvePoints)
+            {
+                if (group.EstimateHitRatio(multiple) is { } ratio)
+                {
+                    measurements.Add(new Measurement<double>(ratio, groupTag, new(CapacityMultipleTag, tag)));
+                }
+            }
         }
 
         return measurements;

@@ -35,6 +35,14 @@ internal sealed class MetricsRecorder : IDisposable
         return (long)Matching(_observed, instrument, tags).Sum(m => m.Value);
     }
 
+    /// <summary>The latest observed values of an observable instrument of doubles, for measurements with these tags.</summary>
+    public double[] ObservedValues(string instrument, params (string Key, string Value)[] tags)
+    {
+        _observed.Clear();
+        _listener.RecordObservableInstruments();
+        return Matching(_observed, instrument, tags).Select(m => m.Value).ToArray();
+    }
+
     /// <summary>The recorded histogram values of an instrument, for measurements with these tags.</summary>
     public double[] Recorded(string instrument, params (string Key, string Value)[] tags) =>
         Matching(_recorded, instrument, tags).Select(m => m.Value).ToArray();
