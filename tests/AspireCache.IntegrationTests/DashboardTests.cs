@@ -93,7 +93,7 @@ public sealed partial class DashboardTests
         });
     }
 
-    [GeneratedRegex(@"aspirecache_(peer_ejections|peer_timeouts|ring_members|membership_[a-z_]+)")]
+    [GeneratedRegex(@"aspirecache_(peer_ejections|peer_timeouts|ring_members|ring_share|membership_[a-z_]+)")]
     private static partial Regex NodeLevelMetric();
 
     [GeneratedRegex(@"^\s*uid:\s*(\S+)\s*$", RegexOptions.Multiline)]
