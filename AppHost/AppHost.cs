@@ -34,6 +34,12 @@ IResourceBuilder<CacheClusterResource> cache = builder.AddCacheCluster("cache", 
         refreshAhead: timeToLive is null ? null : RefreshAheadSetting(),
         staleIfError: timeToLive is null ? null : TimeSpanSetting("Demo:StaleIfError"));
 
+// The demo shows what more memory would buy (the miss-ratio curve costs time on every hit, so it is off unless asked for).
+foreach (ProjectResource node in cache.Resource.Nodes)
+{
+    builder.CreateResourceBuilder(node).WithEnvironment("Cache__Groups__demo__MissRatioCurve", "true");
+}
+
 // Fault injection, for failure tests only: never on unless the AppHost is told so.
 if (string.Equals(builder.Configuration["Faults:Enabled"], "true", StringComparison.OrdinalIgnoreCase))
 {

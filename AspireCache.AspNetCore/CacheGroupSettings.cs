@@ -63,6 +63,12 @@ public sealed class CacheGroupSettings
     public TimeSpan StaleIfError { get; set; }
 
     /// <summary>
+    /// Whether the group estimates the hit ratio it would have with ½, 2 and 4 times its capacity (the gauge
+    /// <c>aspirecache.hit_ratio.estimated</c>); it costs time on every store hit, see <see cref="CacheGroupOptions.MissRatioCurve"/>. Default false.
+    /// </summary>
+    public bool MissRatioCurve { get; set; }
+
+    /// <summary>
     /// The engine's options for this group on the node named <paramref name="nodeName"/>, timed by
     /// <paramref name="time"/> (the system's clock when null), publishing on the meters of <paramref name="meters"/>.
     /// </summary>
@@ -82,6 +88,7 @@ public sealed class CacheGroupSettings
         TimeToLiveJitter = TimeToLiveJitter,
         RefreshAhead = RefreshAhead,
         StaleIfError = StaleIfError,
+        MissRatioCurve = MissRatioCurve,
         TimeProvider = time ?? TimeProvider.System,
         MeterFactory = meters,
     };

@@ -15,7 +15,7 @@ namespace AspireCache;
 /// <c>T</c>, so the rate is <c>R = T / P</c> and a sampled key has every one of its accesses sampled. The hash
 /// is XXH3 of the key's UTF-16 bytes with a seed of its own, not the ring's XXH3 of its UTF-8 with seed 0,
 /// so the sample is not correlated with which keys this node owns. A key that is not sampled costs that
-/// one hash and one compare, no lock and no allocation.
+/// one hash and one compare, no lock and no allocation; a sampled one takes the lock only if it is free.
 /// </para>
 /// <para>
 /// Over the sampled keys, an exact LRU (<see cref="ReuseDistanceTracker"/>) measures each access's reuse
@@ -81,9 +81,11 @@ internal sealed class HitRatioEstimator
 
     private readonly double[] _histogram = new double[BucketsPerCapacity * MaxMultiple];
     private readonly StripedCounter _allAccesses = new();
+    private readonly StripedCounter _dropped = new(); // sampled accesses not recorded because the lock was busy
     private double _accesses;         // sampled accesses, weighted as the histogram is
     private double _expectedAccesses; // N × R: each access counted, times the rate when it was made, weighted as the histogram is
     private long _allAccessesCounted; // the part of _allAccesses already in _expectedAccesses
+    private long _droppedCounted;     // the part of _dropped already taken out of it
     private int _sinceAging;
 
     // Read without the lock on every access; lowered only under it.
@@ -179,7 +181,16 @@ internal sealed class HitRatioEstimator
 
     private void RecordSampled(ulong hash, long size)
     {
-        lock (_lock)
+        // Never waits: a hit must not queue behind another thread's sample. A sample dropped because the lock
+        // is busy is also taken out of the accesses expected (see CountExpectedAccesses), so that SHARDS_adj
+        // does not count it as a hit; only the recency of that one access is lost.
+        if (!_lock.TryEnter())
+        {
+            _dropped.Increment();
+            return;
+        }
+
+        try
         {
             // The threshold may have dropped since the caller's check.
             uint value = SamplingValue(hash);
@@ -215,6 +226,10 @@ internal sealed class HitRatioEstimator
                 Scale(0.5);
                 _sinceAging = 0;
             }
+        }
+        finally
+        {
+            _lock.Exit();
         }
     }
 
@@ -252,7 +267,9 @@ internal sealed class HitRatioEstimator
     private void CountExpectedAccesses()
     {
         long all = _allAccesses.Read();
-        _expectedAccesses += (all - _allAccessesCounted) * Rate;
+        long dropped = _dropped.Read();
+        _expectedAccesses += ((all - _allAccessesCounted) * Rate) - (dropped - _droppedCounted);
         _allAccessesCounted = all;
+        _droppedCounted = dropped;
     }
 }

@@ -1,8 +1,15 @@
 namespace AspireCache.AspNetCore.Tests;
 
 /// <summary>The miss-ratio curve on the real node: the series an operator's dashboard reads from /metrics.</summary>
-public sealed class HitRatioEstimateHttpTests(CacheNodeFactory node) : IClassFixture<CacheNodeFactory>
+public sealed class HitRatioEstimateHttpTests(HitRatioEstimateHttpTests.CurveNodeFactory node) : IClassFixture<HitRatioEstimateHttpTests.CurveNodeFactory>
 {
+    /// <summary>The node with the demo group's miss-ratio curve on (it is off by default).</summary>
+    public sealed class CurveNodeFactory : CacheNodeFactory
+    {
+        protected override void AddSettings(IDictionary<string, string?> settings) =>
+            settings[$"Cache:Groups:{Group}:MissRatioCurve"] = "true";
+    }
+
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Fact]

@@ -90,12 +90,17 @@ public sealed class PeerProtocolVersionTests : IAsyncDisposable
             services.AddSingleton<IMembershipSource>(members);
     }
 
+    // Given the same member set as the node under test, so that their probes count no disagreement: the
+    // disagreement counter is read process-wide by another test class.
     private sealed class OtherNode : CacheNodeFactory
     {
         protected override void AddSettings(IDictionary<string, string?> settings)
         {
             settings["Cache:NodeName"] = "other";
-            settings["Cache:Members:0"] = "other";
+            settings["Cache:Members:0"] = "old";
+            settings["Cache:Members:1"] = "other";
+            settings["Cache:Members:2"] = "solo";
+            settings["services:old:http:0"] = "http://127.0.0.1:9";
         }
     }
 }

@@ -80,7 +80,7 @@ public class MissRatioCurveTests
         using var group = new CacheGroup(
             "mrc-" + Guid.NewGuid().ToString("N"),
             (key, _) => ValueTask.FromResult<LoadedValue>(trace.Values[ids[key]]),
-            new CacheGroupOptions { CapacityBytes = BaseCapacity, HotCacheShare = 0 });
+            new CacheGroupOptions { CapacityBytes = BaseCapacity, HotCacheShare = 0, MissRatioCurve = true });
         foreach (int id in trace.Accesses)
         {
             await group.GetAsync(trace.Keys[id], TestToken);
@@ -174,7 +174,7 @@ public class MissRatioCurveTests
     {
         string name = "mrc-" + Guid.NewGuid().ToString("N");
         using var metrics = new MetricsRecorder(name);
-        using var group = new CacheGroup(name, (_, _) => ValueTask.FromResult<LoadedValue>(new byte[100]), new CacheGroupOptions { HotCacheShare = 0 });
+        using var group = new CacheGroup(name, (_, _) => ValueTask.FromResult<LoadedValue>(new byte[100]), new CacheGroupOptions { HotCacheShare = 0, MissRatioCurve = true });
         Assert.Empty(metrics.ObservedValues("aspirecache.hit_ratio.estimated"));
 
         // 200 keys that all fit, three times: two thirds would hit at any capacity, give or take the sample.
