@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AspireCache.AspNetCore.Tests;
 
@@ -42,40 +41,4 @@ public sealed class MembershipRefreshTests : IDisposable
 
     private static async Task<string[]> MembersAsync(HttpClient client) =>
         [.. (await MembershipAsync(client)).GetProperty("members").EnumerateArray().Select(m => m.GetString()!)];
-
-    /// <summary>A membership source whose answer the test sets, or makes fail.</summary>
-    private sealed class ScriptedMembers : IMembershipSource
-    {
-        private volatile IReadOnlyList<ClusterMember>? _answer = [];
-        private int _asked;
-
-        public int Asked => Volatile.Read(ref _asked);
-
-        public void Answer(params ClusterMember[] members) => _answer = members;
-
-        /// <summary>Makes every answer from now on fail; returns how often the source was asked so far.</summary>
-        public int Fail()
-        {
-            _answer = null;
-            return Asked;
-        }
-
-        public ValueTask<IReadOnlyList<ClusterMember>> GetMembersAsync(CancellationToken cancellationToken)
-        {
-            IReadOnlyList<ClusterMember>? answer = _answer;
-            Interlocked.Increment(ref _asked);
-            return answer is null
-                ? ValueTask.FromException<IReadOnlyList<ClusterMember>>(new InvalidOperationException("The DNS server did not answer."))
-                : ValueTask.FromResult(answer);
-        }
-    }
-
-    private sealed class RefreshingNodeFactory(ScriptedMembers source) : CacheNodeFactory
-    {
-        protected override void AddSettings(IDictionary<string, string?> settings) =>
-            settings["Cache:MembersRefreshInterval"] = "00:00:00.100";
-
-        protected override void AddServices(IServiceCollection services) =>
-            services.AddSingleton<IMembershipSource>(source);
-    }
 }

@@ -17,12 +17,12 @@ namespace AspireCache.AspNetCore.Tests;
 public sealed class PeerProtocolVersionTests : IAsyncDisposable
 {
     private readonly ScriptedMembers _members = new();
-    private readonly RefreshingNode _node;
+    private readonly RefreshingNodeFactory _node;
     private readonly OtherNode _newPeer = new();
     private WebApplication? _oldPeer;
     private int _version1StatusAnswers;
 
-    public PeerProtocolVersionTests() => _node = new RefreshingNode(_members);
+    public PeerProtocolVersionTests() => _node = new RefreshingNodeFactory(_members);
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
@@ -70,24 +70,6 @@ public sealed class PeerProtocolVersionTests : IAsyncDisposable
         });
         await app.StartAsync(Token);
         return app;
-    }
-
-    private sealed class ScriptedMembers : IMembershipSource
-    {
-        private volatile IReadOnlyList<ClusterMember> _answer = [];
-
-        public void Answer(params ClusterMember[] members) => _answer = members;
-
-        public ValueTask<IReadOnlyList<ClusterMember>> GetMembersAsync(CancellationToken cancellationToken) => ValueTask.FromResult(_answer);
-    }
-
-    private sealed class RefreshingNode(ScriptedMembers members) : CacheNodeFactory
-    {
-        protected override void AddSettings(IDictionary<string, string?> settings) =>
-            settings["Cache:MembersRefreshInterval"] = "00:00:00.100";
-
-        protected override void AddServices(IServiceCollection services) =>
-            services.AddSingleton<IMembershipSource>(members);
     }
 
     // Given the same member set as the node under test, so that their probes count no disagreement: the
