@@ -104,29 +104,38 @@ public class MissRatioCurveTests
             estimator.Record(key, 100);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int round = 0; round < 100; round++)
+        // Measured in the steady state: the first pass may meet the runtime's one-time work on this thread
+        // (a method moving up a JIT tier while other tests load the machine once allocated 88 bytes here).
+        long allocatedNotSampled = 0;
+        long allocatedSampled = 0;
+        for (int pass = 0; pass < 3; pass++)
         {
-            foreach (string key in notSampled)
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int round = 0; round < 100; round++)
             {
-                estimator.Record(key, 100);
+                foreach (string key in notSampled)
+                {
+                    estimator.Record(key, 100);
+                }
             }
+
+            long afterNotSampled = GC.GetAllocatedBytesForCurrentThread();
+
+            // Many rounds over the sampled keys also run the tracker's compaction.
+            for (int round = 0; round < 100; round++)
+            {
+                foreach (string key in sampled)
+                {
+                    estimator.Record(key, 100);
+                }
+            }
+
+            allocatedNotSampled = afterNotSampled - before;
+            allocatedSampled = GC.GetAllocatedBytesForCurrentThread() - afterNotSampled;
         }
 
-        long afterNotSampled = GC.GetAllocatedBytesForCurrentThread();
-
-        // Many rounds over the sampled keys also run the tracker's compaction.
-        for (int round = 0; round < 100; round++)
-        {
-            foreach (string key in sampled)
-            {
-                estimator.Record(key, 100);
-            }
-        }
-
-        long afterSampled = GC.GetAllocatedBytesForCurrentThread();
-        Assert.Equal(0, afterNotSampled - before);
-        Assert.Equal(0, afterSampled - afterNotSampled);
+        Assert.Equal(0, allocatedNotSampled);
+        Assert.Equal(0, allocatedSampled);
     }
 
     [Fact]
