@@ -62,7 +62,7 @@ public sealed class HandOffTests
     {
         using HandOffCluster cluster = await WarmClusterAsync(["a", "b", "c"]);
         Join(cluster, "d", "a", "b", "c", "d");
-        string key = Keys.First(k => cluster.PickerOf("d").OwnerOf(k) == "d");
+        string key = FirstKeyOwnedBy(cluster, "d");
         string previous = OwnerIn(["a", "b", "c"], key);
 
         cluster.Versions[key] = 1;
@@ -79,7 +79,7 @@ public sealed class HandOffTests
     {
         using HandOffCluster cluster = await WarmClusterAsync(["a", "b", "c"]);
         Join(cluster, "d", "a", "b", "c", "d");
-        string key = Keys.First(k => cluster.PickerOf("d").OwnerOf(k) == "d");
+        string key = FirstKeyOwnedBy(cluster, "d");
 
         // A removal reaches the owner first and the previous owner after: d has removed it, its previous owner still holds the old value.
         cluster.Versions[key] = 1;
@@ -94,7 +94,7 @@ public sealed class HandOffTests
     {
         using HandOffCluster cluster = await WarmClusterAsync(["a", "b", "c"]);
         Join(cluster, "d", "a", "b", "c", "d");
-        string key = Keys.First(k => cluster.PickerOf("d").OwnerOf(k) == "d");
+        string key = FirstKeyOwnedBy(cluster, "d");
         cluster.Versions[key] = 1;
 
         cluster["d"].ClearLocally();
@@ -122,7 +122,7 @@ public sealed class HandOffTests
     {
         using HandOffCluster cluster = await WarmClusterAsync(["a", "b", "c"]);
         Join(cluster, "d", "a", "b", "c", "d");
-        string key = Keys.First(k => cluster.PickerOf("d").OwnerOf(k) == "d");
+        string key = FirstKeyOwnedBy(cluster, "d");
         (TaskCompletionSource gate, Task asked) = cluster.HoldHandOffs();
 
         Task<CacheResult> get = cluster["d"].GetAsync(key, Token).AsTask();
@@ -140,7 +140,7 @@ public sealed class HandOffTests
     {
         using HandOffCluster cluster = await WarmClusterAsync(["a", "b", "c"]);
         Join(cluster, "d", "a", "b", "c", "d");
-        string key = Keys.First(k => cluster.PickerOf("d").OwnerOf(k) == "d");
+        string key = FirstKeyOwnedBy(cluster, "d");
         (TaskCompletionSource gate, Task asked) = cluster.HoldHandOffs();
 
         Task<CacheResult> get = cluster["d"].GetAsync(key, Token).AsTask();
@@ -185,7 +185,7 @@ public sealed class HandOffTests
     {
         using HandOffCluster cluster = await WarmClusterAsync(["a", "b", "c"]);
         Join(cluster, "d", "a", "b", "c", "d");
-        string key = Keys.First(k => cluster.PickerOf("d").OwnerOf(k) == "d");
+        string key = FirstKeyOwnedBy(cluster, "d");
 
         cluster.Clock.Advance(Window);
         await cluster["d"].GetAsync(key, Token);
@@ -302,6 +302,9 @@ public sealed class HandOffTests
             cluster.ChangeMembership(node, Window, members);
         }
     }
+
+    // A key that d owns once it has joined: one that moved to it.
+    private static string FirstKeyOwnedBy(HandOffCluster cluster, string node) => Keys.First(k => cluster.PickerOf(node).OwnerOf(k) == node);
 
     private static string OwnerIn(string[] members, string key)
     {

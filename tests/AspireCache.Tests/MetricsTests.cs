@@ -118,12 +118,7 @@ public class MetricsTests
         using var metrics = new MetricsRecorder(name);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var loading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var cluster = new InProcessCluster(2, name, async (node, key) =>
-        {
-            loading.TrySetResult();
-            await release.Task;
-            return InProcessCluster.ValueOf(key);
-        });
+        using InProcessCluster cluster = HeldLoadsCluster(name, loading, release);
         string key = "k-herd";
         string asker = cluster.NonOwnerOf(key);
 
@@ -145,12 +140,7 @@ public class MetricsTests
         string name = "metrics-" + Guid.NewGuid().ToString("N");
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var loading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var cluster = new InProcessCluster(2, name, async (node, key) =>
-        {
-            loading.TrySetResult();
-            await release.Task;
-            return InProcessCluster.ValueOf(key);
-        });
+        using InProcessCluster cluster = HeldLoadsCluster(name, loading, release);
         string key = "k-fallback";
         string asker = cluster.NonOwnerOf(key);
 
@@ -207,4 +197,13 @@ public class MetricsTests
 
         Assert.Equal(0, metrics.Observed("aspirecache.store.capacity"));
     }
+
+    // Two nodes whose loads report that they started and then wait for the test to release them.
+    private static InProcessCluster HeldLoadsCluster(string name, TaskCompletionSource loading, TaskCompletionSource release) =>
+        new(2, name, async (node, key) =>
+        {
+            loading.TrySetResult();
+            await release.Task;
+            return InProcessCluster.ValueOf(key);
+        });
 }
