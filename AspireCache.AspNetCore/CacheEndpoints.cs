@@ -17,6 +17,7 @@ internal static class CacheEndpoints
         app.MapGet("/_peer/{group}", context => ServeAsync(context, forPeer: true));
         app.MapGet("/_peer/{group}/{**key}", context => ServeAsync(context, forPeer: true));
         app.MapGet("/cluster", DescribeClusterAsync);
+        app.MapGet("/hotkeys", (LocalNode node) => HotKeysView.Of(node));
         app.MapClientChangeEndpoints();
         app.MapPeerChangeEndpoints();
         return app;

@@ -44,8 +44,11 @@ public sealed class CacheGroupSettings
     /// <summary>How long after a failed load the key's source is left alone; callers get the same failure meanwhile. Default 500 ms.</summary>
     public TimeSpan FailureBackoff { get; set; } = CacheGroupOptions.DefaultFailureBackoff;
 
-    /// <summary>Whether spans may carry this group's keys in clear; otherwise only a hash. Default false.</summary>
+    /// <summary>Whether spans, hot-key lists and the hot-key metric may show this group's keys in clear; otherwise only their keyed hash. Default false.</summary>
     public bool RecordKeys { get; set; }
+
+    /// <summary>How many of its most requested keys the group finds on each node (<c>GET /hotkeys</c>, the gauge <c>aspirecache.hot_key.rate</c>); 0 turns it off. Default 10.</summary>
+    public int HotKeys { get; set; } = CacheGroupOptions.DefaultHotKeys;
 
     /// <summary>
     /// How long a value may be served before it is loaded again; zero, the default, keeps values until
@@ -70,10 +73,13 @@ public sealed class CacheGroupSettings
 
     /// <summary>
     /// The engine's options for this group on the node named <paramref name="nodeName"/>, timed by
-    /// <paramref name="time"/> (the system's clock when null), publishing on the meters of <paramref name="meters"/>.
+    /// <paramref name="time"/> (the system's clock when null), publishing on the meters of <paramref name="meters"/>,
+    /// showing keys in telemetry as their hash under <paramref name="keyHashSecret"/>.
     /// </summary>
-    internal CacheGroupOptions ToGroupOptions(string? nodeName = null, TimeProvider? time = null, IMeterFactory? meters = null) => new()
+    internal CacheGroupOptions ToGroupOptions(string? nodeName = null, TimeProvider? time = null, IMeterFactory? meters = null, string? keyHashSecret = null) => new()
     {
+        KeyHashSecret = keyHashSecret,
+        HotKeys = HotKeys,
         CapacityBytes = CapacityBytes,
         MaxKeyBytes = MaxKeyBytes,
         NodeName = nodeName,

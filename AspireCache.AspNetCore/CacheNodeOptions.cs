@@ -61,6 +61,15 @@ public sealed class CacheNodeOptions
     public string AdminSecret { get; set; } = string.Empty;
 
     /// <summary>
+    /// The secret of the hash that spans, hot-key lists and the hot-key metric show instead of keys
+    /// (HMAC-SHA256, see <see cref="TelemetryKeyHash"/>): required, at least 16 characters, the same on every
+    /// node and kept across restarts so that one key has one hash everywhere, and different from the peer and
+    /// admin secrets, since clients get it to tag their own spans. The AppHost generates one and keeps it
+    /// (the parameter <c>{cluster}-key-hash-secret</c>, saved in the AppHost's user secrets).
+    /// </summary>
+    public string KeyHashSecret { get; set; } = string.Empty;
+
+    /// <summary>
     /// How long a peer may take to answer before this node loads the key itself. Default 1 s: well
     /// under a group's LoadTimeout, and a stopped peer behind a proxy shows up as a timeout.
     /// </summary>

@@ -60,6 +60,15 @@ internal sealed class CacheNodeOptionsValidator(IEnumerable<CacheGroupRegistrati
             failures.Add("Cache:AdminSecret must differ from Cache:PeerSecret: clients that may write must not be able to act as nodes.");
         }
 
+        if (options.KeyHashSecret.Length < TelemetryKeyHash.MinSecretLength)
+        {
+            failures.Add("Cache:KeyHashSecret must be set to a random value of at least 16 characters (e.g. `openssl rand -hex 32`), the same on every node and kept across restarts: telemetry shows keys as their hash under it.");
+        }
+        else if (string.Equals(options.KeyHashSecret, options.PeerSecret, StringComparison.Ordinal) || string.Equals(options.KeyHashSecret, options.AdminSecret, StringComparison.Ordinal))
+        {
+            failures.Add("Cache:KeyHashSecret must differ from Cache:PeerSecret and Cache:AdminSecret: clients get it to hash keys in their spans, and must not be able to act as nodes or write.");
+        }
+
         foreach ((string setting, TimeSpan value) in new[] { ("PeerTimeout", options.PeerTimeout), ("ProbeInterval", options.ProbeInterval), ("ProbeTimeout", options.ProbeTimeout) })
         {
             if (value <= TimeSpan.Zero)

@@ -14,6 +14,7 @@ internal static class CacheSettingNames
     public const string Members = "Members";
     public const string PeerSecret = "PeerSecret";
     public const string AdminSecret = "AdminSecret";
+    public const string KeyHashSecret = "KeyHashSecret";
     public const string Groups = "Groups";
 
     /// <summary>Fault injection for failure tests (<c>Cache:Faults:Enabled</c>); off unless set.</summary>
@@ -41,6 +42,7 @@ internal static class CacheSettingNames
     {
         public const string Section = "AspireCache:Client";
         public const string AdminSecret = "AdminSecret";
+        public const string KeyHashSecret = "KeyHashSecret";
 
         /// <summary>The environment variable that sets <c>AspireCache:Client:{connectionName}:{key}</c>.</summary>
         public static string EnvironmentVariable(string connectionName, string key) =>

@@ -50,7 +50,7 @@ internal sealed class LocalNode : IDisposable
             pair => new CacheGroup(
                 pair.Key,
                 LoaderOf(pair.Key, pair.Value, sources.GetValueOrDefault(pair.Key), clients, services),
-                pair.Value.ToGroupOptions(Name, time, meters),
+                pair.Value.ToGroupOptions(Name, time, meters, settings.KeyHashSecret),
                 Picker),
             StringComparer.Ordinal);
         Lease = new MemoryLease(Health, () => Groups.Values, settings, time, loggers.CreateLogger<MemoryLease>());

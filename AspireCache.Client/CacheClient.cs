@@ -19,6 +19,7 @@ internal sealed partial class CacheClient : ICacheClient
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly AuthenticationHeaderValue? _admin;
+    private readonly TelemetryKeyHash? _keyHash;
 
     public CacheClient(
         CacheClientSettings settings,
@@ -43,6 +44,7 @@ internal sealed partial class CacheClient : ICacheClient
         _router = new MemberRouter([.. members.Select(m => m.Name)], settings.AvoidFailedMemberFor, time);
         _addresses = new MemberAddresses(members, resolver);
         _admin = string.IsNullOrEmpty(settings.AdminSecret) ? null : new AuthenticationHeaderValue("Bearer", settings.AdminSecret);
+        _keyHash = string.IsNullOrEmpty(settings.KeyHashSecret) ? null : new TelemetryKeyHash(settings.KeyHashSecret);
     }
 
     public async Task<CacheGetResult> GetAsync(string group, string key, CancellationToken cancellationToken = default)
@@ -85,7 +87,7 @@ internal sealed partial class CacheClient : ICacheClient
     private async Task<CacheGetResult?> RunAsync(CacheClientOperation operation, string group, string? key, CacheRequest request, CancellationToken cancellationToken)
     {
         long started = _time.GetTimestamp();
-        using Activity? activity = CacheClientTracing.Start(operation, group, key);
+        using Activity? activity = CacheClientTracing.Start(operation, group, key, _keyHash);
 
         // A clear goes to any member that answers; routing by the group's name spreads clears of different groups.
         string routingKey = key ?? group;

@@ -18,6 +18,14 @@ public sealed class CacheClientSettings
     public string? AdminSecret { get; set; }
 
     /// <summary>
+    /// The cluster's key hash secret (the nodes' <c>Cache:KeyHashSecret</c>), with which the client's spans
+    /// carry each key's hash as the nodes' spans do, so that one key can be followed from client to owner.
+    /// Default none: the client's spans then carry no key hash (an unkeyed hash of a short key can be reversed).
+    /// Under Aspire, WithReference(cluster) sets it.
+    /// </summary>
+    public string? KeyHashSecret { get; set; }
+
+    /// <summary>
     /// How long a member has to start answering before the client asks its <c>/alive</c> whether it is
     /// there at all. Default 1 s: a hit takes milliseconds, and a stopped node behind a proxy shows up as
     /// silence, not as a refused connection.

@@ -37,6 +37,11 @@ internal sealed class CacheClientSettingsValidator(string connectionName) : IVal
             errors.Add($"{section}:{nameof(CacheClientSettings.LoadTimeout)} ({options.LoadTimeout}) must be longer than {nameof(CacheClientSettings.RequestTimeout)} ({options.RequestTimeout}), and longer than the groups' LoadTimeout.");
         }
 
+        if (options.KeyHashSecret is { Length: > 0 and < TelemetryKeyHash.MinSecretLength })
+        {
+            errors.Add($"{section}:{nameof(CacheClientSettings.KeyHashSecret)}, when set, must be the cluster's key hash secret (at least {TelemetryKeyHash.MinSecretLength} characters).");
+        }
+
         if (options.AvoidFailedMemberFor < TimeSpan.Zero)
         {
             errors.Add($"{section}:{nameof(CacheClientSettings.AvoidFailedMemberFor)} cannot be negative; it is {options.AvoidFailedMemberFor}.");

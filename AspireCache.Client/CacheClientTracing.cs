@@ -1,10 +1,8 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text;
 
 namespace AspireCache.Client;
 
-/// <summary>The client's spans: one per operation, never with the key in clear (keys can be personal data).</summary>
+/// <summary>The client's spans: one per operation, never with the key in clear (keys can be personal data), only its keyed hash.</summary>
 internal static class CacheClientTracing
 {
     public const string GroupTag = "aspirecache.group";
@@ -16,15 +14,16 @@ internal static class CacheClientTracing
 
     public static readonly ActivitySource Source = new(CacheClientDiagnostics.ActivitySourceName);
 
-    public static Activity? Start(CacheClientOperation operation, string group, string? key)
+    /// <summary>Starts an operation's span; it carries the key's hash under <paramref name="keyHash"/> when the client has the cluster's secret.</summary>
+    public static Activity? Start(CacheClientOperation operation, string group, string? key, TelemetryKeyHash? keyHash)
     {
         Activity? activity = Source.StartActivity(operation.SpanName, ActivityKind.Client);
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag(GroupTag, group);
-            if (key is not null)
+            if (key is not null && keyHash is not null)
             {
-                activity.SetTag(KeyHashTag, HashOf(key));
+                activity.SetTag(KeyHashTag, keyHash.Of(key));
             }
         }
 
@@ -41,8 +40,4 @@ internal static class CacheClientTracing
         activity.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
         activity.SetTag("error.type", exception.GetType().FullName);
     }
-
-    /// <summary>The same hash the nodes tag their spans with (XXH3-64 of the UTF-8, in hex), so a client span and the node's can be matched.</summary>
-    public static string HashOf(string key) =>
-        KeyHashes.XxHash3(Encoding.UTF8.GetBytes(key)).ToString("x16", CultureInfo.InvariantCulture);
 }

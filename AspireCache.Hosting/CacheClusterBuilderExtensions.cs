@@ -17,13 +17,14 @@ public static class CacheClusterBuilderExtensions
     /// Adds a cluster of <paramref name="nodes"/> cache nodes run from <typeparamref name="TProject"/>, named
     /// <c>{name}-0</c>, <c>{name}-1</c>, … and shown as children of the cluster. Each node is told its own
     /// name and every member's name, references every member (itself included) so that peer addresses arrive
-    /// through service discovery, and gets the cluster's peer and admin secrets. The project must serve the
+    /// through service discovery, and gets the cluster's peer, admin and key hash secrets. The project must serve the
     /// server library (<c>AddAspireCache</c>, <c>MapAspireCache</c>) and a health endpoint at <see cref="HealthPath"/>.
     /// </summary>
     /// <remarks>
     /// The secrets are parameters <c>{name}-peer-secret</c> and <c>{name}-admin-secret</c>, generated afresh
-    /// at every start unless <c>Parameters:{name}-peer-secret</c> (or <c>-admin-secret</c>) sets one. The
-    /// number of nodes is fixed here, since each node is a resource of its own.
+    /// at every start unless <c>Parameters:{name}-peer-secret</c> (or <c>-admin-secret</c>) sets one, and
+    /// <c>{name}-key-hash-secret</c>, generated once and kept in the AppHost's user secrets so that keys keep
+    /// their hashes in telemetry across runs. The number of nodes is fixed here, since each node is a resource of its own.
     /// </remarks>
     /// <typeparam name="TProject">The project that runs a node, e.g. a service of yours that embeds the cache.</typeparam>
     /// <param name="builder">The application builder.</param>
@@ -55,7 +56,12 @@ public static class CacheClusterBuilderExtensions
         IResourceBuilder<ParameterResource> adminSecret = builder.AddParameter(
             $"{name}-admin-secret", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
 
-        var resource = new CacheClusterResource(name, peerSecret.Resource, adminSecret.Resource);
+        // Telemetry shows keys as their hash under this one (HMAC): it must stay the same across runs, so that
+        // a key's hash in yesterday's traces is today's, hence persisted in the AppHost's user secrets.
+        IResourceBuilder<ParameterResource> keyHashSecret = builder.AddParameter(
+            $"{name}-key-hash-secret", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+
+        var resource = new CacheClusterResource(name, peerSecret.Resource, adminSecret.Resource, keyHashSecret.Resource);
         IResourceBuilder<CacheClusterResource> cluster = builder.AddResource(resource)
             .WithInitialState(new CustomResourceSnapshot { ResourceType = "CacheCluster", State = KnownResourceStates.NotStarted, Properties = [] })
             .WithManifestPublishingCallback(context =>
@@ -78,6 +84,7 @@ public static class CacheClusterBuilderExtensions
                 .WithEnvironment(CacheSettingNames.EnvironmentVariable(CacheSettingNames.NodeName), member)
                 .WithEnvironment(CacheSettingNames.EnvironmentVariable(CacheSettingNames.PeerSecret), peerSecret)
                 .WithEnvironment(CacheSettingNames.EnvironmentVariable(CacheSettingNames.AdminSecret), adminSecret)
+                .WithEnvironment(CacheSettingNames.EnvironmentVariable(CacheSettingNames.KeyHashSecret), keyHashSecret)
                 .WithHttpHealthCheck(HealthPath)
                 .WithParentRelationship(cluster);
             resource.AddNode(members[i].Resource);

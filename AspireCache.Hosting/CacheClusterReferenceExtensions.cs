@@ -10,7 +10,8 @@ public static class CacheClusterReferenceExtensions
     /// Gives <paramref name="builder"/> the cluster's connection string <c>ConnectionStrings__{cluster}</c>
     /// (the member names, comma-separated) and every member's address through service discovery
     /// (<c>services__{member}__http__0</c>), so that <c>builder.AddCacheClient("{cluster}")</c> can send each
-    /// key straight to its owner. With <paramref name="adminAccess"/> it also gets the admin secret, as
+    /// key straight to its owner, and the key hash secret (<c>AspireCache__Client__{cluster}__KeyHashSecret</c>),
+    /// so that its spans carry the keys' hashes as the nodes' do. With <paramref name="adminAccess"/> it also gets the admin secret, as
     /// <c>AspireCache__Client__{cluster}__AdminSecret</c>, which lets it write, remove and clear.
     /// </summary>
     /// <remarks>
@@ -67,9 +68,14 @@ public static class CacheClusterReferenceExtensions
             return Task.CompletedTask;
         });
 
+    // The members' addresses, and the key hash secret with which the client's spans carry the same key hash as the nodes'.
     private static void ReferenceMembers<TDestination>(IResourceBuilder<TDestination> builder, CacheClusterResource cluster)
         where TDestination : IResourceWithEnvironment
     {
+        builder.WithEnvironment(
+            CacheSettingNames.Client.EnvironmentVariable(cluster.Name, CacheSettingNames.Client.KeyHashSecret),
+            builder.ApplicationBuilder.CreateResourceBuilder(cluster.KeyHashSecret));
+
         foreach (ProjectResource node in cluster.Nodes)
         {
             if (!References(builder.Resource, node))

@@ -10,11 +10,12 @@ public sealed class CacheClusterResource : Resource, IResourceWithConnectionStri
 {
     private readonly List<ProjectResource> _nodes = [];
 
-    internal CacheClusterResource(string name, ParameterResource peerSecret, ParameterResource adminSecret)
+    internal CacheClusterResource(string name, ParameterResource peerSecret, ParameterResource adminSecret, ParameterResource keyHashSecret)
         : base(name)
     {
         PeerSecret = peerSecret;
         AdminSecret = adminSecret;
+        KeyHashSecret = keyHashSecret;
         Nodes = _nodes.AsReadOnly();
     }
 
@@ -26,6 +27,9 @@ public sealed class CacheClusterResource : Resource, IResourceWithConnectionStri
 
     /// <summary>The secret a client presents to write, remove or clear; given to clients only on request.</summary>
     public ParameterResource AdminSecret { get; }
+
+    /// <summary>The secret of the hash that telemetry shows instead of keys; nodes and every client that references the cluster get it.</summary>
+    public ParameterResource KeyHashSecret { get; }
 
     /// <summary>The member names, comma-separated, in member order.</summary>
     public ReferenceExpression ConnectionStringExpression

@@ -27,6 +27,7 @@ public sealed partial class CacheGroup : IDisposable
     private readonly KeyVersions _versions = new();
     private readonly long _storeCapacityBytes;
     private readonly HitRatioEstimator? _curve;
+    private readonly HotKeyTracker? _hotKeys;
     private volatile LruStore _store;
     private long _retiredEvictions;
 
@@ -54,6 +55,7 @@ public sealed partial class CacheGroup : IDisposable
         MaxKeyBytes = options.MaxKeyBytes;
         NodeName = options.NodeName;
         RecordKeys = options.RecordKeys;
+        KeyHash = options.KeyHashSecret is null ? null : new TelemetryKeyHash(options.KeyHashSecret);
         MaxValueBytes = options.MaxValueBytes;
         LoadTimeout = options.LoadTimeout;
         long hotBytes = (long)(options.CapacityBytes * options.HotCacheShare);
@@ -61,6 +63,7 @@ public sealed partial class CacheGroup : IDisposable
         _store = new LruStore(_storeCapacityBytes);
         _curve = options.MissRatioCurve ? new HitRatioEstimator(_storeCapacityBytes) : null;
         _hot = hotBytes > 0 ? new HotCache(hotBytes) : null;
+        _hotKeys = options.HotKeys > 0 ? new HotKeyTracker(options.HotKeys, options.TimeProvider, sampleEvery: options.HotKeySampleEvery) : null;
         _peers = peers ?? NoPeers.Instance;
         _clock = new CacheClock(options.TimeProvider);
         _lifetimes = new ValueLifetimes(options);
@@ -80,8 +83,11 @@ public sealed partial class CacheGroup : IDisposable
     /// <summary>This node's member name, if it was given one.</summary>
     public string? NodeName { get; }
 
-    /// <summary>Whether spans may carry keys in clear.</summary>
+    /// <summary>Whether spans and hot-key lists may show keys in clear.</summary>
     public bool RecordKeys { get; }
+
+    /// <summary>The hash telemetry shows instead of a key; null when the group has no <see cref="CacheGroupOptions.KeyHashSecret"/>.</summary>
+    public TelemetryKeyHash? KeyHash { get; }
 
     /// <summary>The largest value accepted, in bytes.</summary>
     public int MaxValueBytes { get; }
@@ -132,6 +138,7 @@ public sealed partial class CacheGroup : IDisposable
         ValidateKey(key);
         long started = Metrics.GetDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
         Interlocked.Increment(ref Stats.GetsCount);
+        _hotKeys?.Record(key);
 
         // The common case first, inline: a stored value that does not expire.
         CacheResult result;
@@ -203,6 +210,30 @@ public sealed partial class CacheGroup : IDisposable
     /// <param name="capacityMultiple">The capacity to ask about, as a multiple of the store's: from 0 to 4.</param>
     /// <returns>The ratio, in [0, 1]; null when <see cref="CacheGroupOptions.MissRatioCurve"/> is off or no sampled key was accessed yet.</returns>
     public double? EstimateHitRatio(double capacityMultiple) => _curve?.EstimateHitRatio(capacityMultiple);
+
+    /// <summary>
+    /// The keys clients get most often at this node, most requested first, with their owners and estimated
+    /// rates over the last complete window of 10 s (see <see cref="CacheGroupOptions.HotKeys"/>).
+    /// </summary>
+    /// <returns>At most <see cref="CacheGroupOptions.HotKeys"/> keys; none when it is 0 or nothing was requested in the last window.</returns>
+    public IReadOnlyList<CacheHotKey> HotKeys()
+    {
+        if (_hotKeys is null)
+        {
+            return [];
+        }
+
+        IReadOnlyList<HotKeyRate> hottest = _hotKeys.Hottest();
+        var keys = new CacheHotKey[hottest.Count];
+        for (int i = 0; i < keys.Length; i++)
+        {
+            HotKeyRate hot = hottest[i];
+            string? owner = _peers.TryPickPeer(hot.Key, out ICachePeer? peer) ? peer.Name : NodeName;
+            keys[i] = new CacheHotKey(hot.Key, KeyHash?.Of(hot.Key), owner, hot.RequestsPerSecond, hot.MaxOverestimate);
+        }
+
+        return keys;
+    }
 
     /// <summary>Throws <see cref="InvalidCacheKeyException"/> unless the key is one this group accepts.</summary>
     public void ValidateKey(string key) => CacheKeyRules.Validate(key, MaxKeyBytes, Name);

@@ -126,10 +126,35 @@ public sealed class CacheGroupOptions
     public string? NodeName { get; set; }
 
     /// <summary>
-    /// Whether spans may carry keys in clear. Default false: keys can be personal data, so spans carry
-    /// only a stable hash of each key.
+    /// Whether spans and the hot-key lists may show keys in clear. Default false: keys can be personal data,
+    /// so telemetry shows only each key's <see cref="TelemetryKeyHash"/> (when a <see cref="KeyHashSecret"/> is set).
     /// </summary>
     public bool RecordKeys { get; set; }
+
+    /// <summary>
+    /// The secret of the hash that spans and hot-key lists show instead of keys (<see cref="TelemetryKeyHash"/>):
+    /// a random value of at least 16 characters, the same on every node and client of the cluster and kept
+    /// across restarts, so that one key has one hash everywhere. Null, the default, leaves the hash off: an
+    /// unkeyed hash of a short key can be reversed by hashing guesses.
+    /// </summary>
+    public string? KeyHashSecret { get; set; }
+
+    /// <summary>The window over which hot keys' rates are counted: 10 s, two of Prometheus's usual scrapes.</summary>
+    public static readonly TimeSpan HotKeyWindow = TimeSpan.FromSeconds(10);
+
+    /// <summary>The default number of hot keys tracked: 10.</summary>
+    public const int DefaultHotKeys = 10;
+
+    /// <summary>
+    /// How many of its most requested keys the group finds on this node (<see cref="CacheGroup.HotKeys"/>),
+    /// with their rates over the last 10 s. It counts a random sixteenth of the gets in about
+    /// 8 counters per key (at least 64), so a hit pays a thread-local decrement and a sampled get a few steps
+    /// of a small heap. Default 10; 0 turns it off.
+    /// </summary>
+    public int HotKeys { get; set; } = DefaultHotKeys;
+
+    /// <summary>One get in how many the hot-key tracker counts; tests set 1 to count every get.</summary>
+    internal int HotKeySampleEvery { get; set; } = HotKeyTracker.DefaultSampleEvery;
 
     /// <summary>
     /// Whether the group estimates the hit ratio its store would have at ½, 2 and 4 times its capacity (its
@@ -161,6 +186,13 @@ public sealed class CacheGroupOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(RefreshAhead, 0, nameof(RefreshAhead));
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(RefreshAhead, 1, nameof(RefreshAhead));
         ArgumentOutOfRangeException.ThrowIfLessThan(StaleIfError, TimeSpan.Zero, nameof(StaleIfError));
+        ArgumentOutOfRangeException.ThrowIfLessThan(HotKeys, 0, nameof(HotKeys));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(HotKeys, 1000, nameof(HotKeys));
+        if (KeyHashSecret is { Length: < TelemetryKeyHash.MinSecretLength })
+        {
+            throw new ArgumentException($"A key hash secret must have at least {TelemetryKeyHash.MinSecretLength} characters.", nameof(KeyHashSecret));
+        }
+
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 
@@ -15,7 +16,8 @@ namespace AspireCache;
 /// Counters and gauges are observable: they read <see cref="CacheGroupStats"/> and the stores only when a
 /// listener collects, so the hot path pays for nothing but its increments. Only the durations are recorded
 /// as they happen, and only while somebody listens. Tags carry the group name and small fixed sets of
-/// values; never a key, whose cardinality is unbounded.
+/// values; never a key, whose cardinality is unbounded, except the few hot keys of each group (by their
+/// keyed hash, in clear only where the group records keys).
 /// </para>
 /// </remarks>
 internal sealed class CacheMetrics
@@ -177,6 +179,13 @@ internal sealed class CacheMetrics
             ObserveCurve,
             unit: null,
             "The hit ratio the store is estimated to have had at a multiple of its capacity (miss-ratio curve, SHARDS sampling), over its recent accesses.");
+
+        // No unit for the same reason: the series is aspirecache_hot_key_rate.
+        meter.CreateObservableGauge(
+            "aspirecache.hot_key.rate",
+            ObserveHotKeys,
+            unit: null,
+            "Gets per second of this node's most requested keys (hot keys) over the last complete 10 s window, estimated from a sample, by key hash and owner.");
     }
 
     public void Register(CacheGroup group) => _groups.AddOrUpdate(group, null);
@@ -209,6 +218,43 @@ internal sealed class CacheMetrics
                 {
                     measurements.Add(new Measurement<double>(ratio, groupTag, new(CapacityMultipleTag, tag)));
                 }
+            }
+        }
+
+        return measurements;
+    }
+
+    // Each group's hot keys on this node, by keyed hash (and key, where the group records keys) and owner:
+    // a bounded set of series per group, unlike keys themselves.
+    private List<Measurement<double>> ObserveHotKeys()
+    {
+        var measurements = new List<Measurement<double>>();
+        foreach ((CacheGroup group, _) in _groups)
+        {
+            foreach (CacheHotKey hot in group.HotKeys())
+            {
+                if (hot.KeyHash is null && !group.RecordKeys)
+                {
+                    // Nothing that may be shown names the key.
+                    continue;
+                }
+
+                var tags = new TagList
+                {
+                    { GroupTag, group.Name },
+                    { CacheTracing.OwnerTag, hot.Owner ?? string.Empty },
+                };
+                if (hot.KeyHash is not null)
+                {
+                    tags.Add(CacheTracing.KeyHashTag, hot.KeyHash);
+                }
+
+                if (group.RecordKeys)
+                {
+                    tags.Add(CacheTracing.KeyTag, hot.Key);
+                }
+
+                measurements.Add(new Measurement<double>(hot.RequestsPerSecond, tags));
             }
         }
 

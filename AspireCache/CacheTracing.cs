@@ -1,13 +1,11 @@
 using System.Diagnostics;
-using System.IO.Hashing;
-using System.Text;
 
 namespace AspireCache;
 
 /// <summary>The engine's spans on the <c>AspireCache</c> activity source; the README lists each one.</summary>
 /// <remarks>
-/// Keys can be personal data, so a span carries a stable hash of the key and the key itself only when
-/// the group's <see cref="CacheGroupOptions.RecordKeys"/> allows it. Exception messages are left out for
+/// Keys can be personal data, so a span carries the key's keyed hash (<see cref="TelemetryKeyHash"/>, when
+/// the group has a secret for it) and the key itself only when the group's <see cref="CacheGroupOptions.RecordKeys"/> allows it. Exception messages are left out for
 /// the same reason: a loader's message may quote the key.
 /// </remarks>
 internal static class CacheTracing
@@ -37,7 +35,11 @@ internal static class CacheTracing
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag(CacheMetrics.GroupTag, group.Name);
-            activity.SetTag(KeyHashTag, HashOf(key));
+            if (group.KeyHash is { } hash)
+            {
+                activity.SetTag(KeyHashTag, hash.Of(key));
+            }
+
             if (group.RecordKeys)
             {
                 activity.SetTag(KeyTag, key);
@@ -84,7 +86,4 @@ internal static class CacheTracing
         activity.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
         activity.SetTag("error.type", exception.GetType().FullName);
     }
-
-    /// <summary>The XXH3-64 of the key's UTF-8, in hex: the same for a key on every node, and not reversible for keys worth protecting.</summary>
-    public static string HashOf(string key) => XxHash3.HashToUInt64(Encoding.UTF8.GetBytes(key)).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
 }

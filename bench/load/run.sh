@@ -129,6 +129,7 @@ NODE_DLL=$ROOT/CacheNode/bin/Release/net10.0/CacheNode.dll
 BACKEND_DLL=$ROOT/DemoBackend/bin/Release/net10.0/DemoBackend.dll
 FLOOR_DLL=$ROOT/bench/load/Floor/bin/Release/net10.0/Floor.dll
 SECRET=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+KEY_HASH_SECRET=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
 DOTNET_ENV=(ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning)
 
 # start_aspire PREFIX CORES DELAY_MS [NAME=VALUE...]: DemoBackend and three nodes configured as the
@@ -146,7 +147,7 @@ start_aspire() {
       Cache__NodeName=cache-$i Cache__Members__0=cache-0 Cache__Members__1=cache-1 Cache__Members__2=cache-2 \
       services__cache-0__http__0=http://127.0.0.1:$p0 services__cache-1__http__0=http://127.0.0.1:$p1 \
       services__cache-2__http__0=http://127.0.0.1:$p2 services__demobackend__http__0=http://127.0.0.1:$backend_port \
-      Cache__Groups__demo__SourceService=demobackend Cache__PeerSecret=$SECRET "$@" dotnet "$NODE_DLL"
+      Cache__Groups__demo__SourceService=demobackend Cache__PeerSecret=$SECRET Cache__KeyHashSecret=$KEY_HASH_SECRET "$@" dotnet "$NODE_DLL"
     ASPIRE_URL[$i]=http://127.0.0.1:${ports[$i]}
   done
   wait_ready "$prefix-backend" http://127.0.0.1:$backend_port/alive

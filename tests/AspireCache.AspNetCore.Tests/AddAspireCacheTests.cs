@@ -19,6 +19,7 @@ public class AddAspireCacheTests
                 ["Cache:NodeName"] = "app-0",
                 ["Cache:Members:0"] = "app-0",
                 ["Cache:PeerSecret"] = "add-aspire-cache-peer-secret-0123",
+                ["Cache:KeyHashSecret"] = "add-aspire-cache-key-hash-secret",
                 ["Cache:Groups:sessions:NoSource"] = "true",
                 ["Cache:PeerTimeout"] = "00:00:05",
                 ["Cache:ProbeInterval"] = "00:00:03",

@@ -19,6 +19,8 @@ public class CacheNodeFactory : WebApplicationFactory<Program>
 {
     public const string PeerSecretValue = "node-tests-peer-secret-0123456789abcdef";
 
+    public const string KeyHashSecretValue = "node-tests-key-hash-secret-0123456789";
+
     public const string AdminSecretValue = "node-tests-admin-secret-fedcba9876543210";
 
     public const string Group = "demo";
@@ -44,6 +46,7 @@ public class CacheNodeFactory : WebApplicationFactory<Program>
             ["Cache:NodeName"] = "solo",
             ["Cache:Members:0"] = "solo",
             ["Cache:PeerSecret"] = PeerSecretValue,
+            ["Cache:KeyHashSecret"] = KeyHashSecretValue,
             ["Cache:AdminSecret"] = AdminSecretValue,
             [$"Cache:Groups:{Group}:SourceService"] = "fuzzsource",
             [$"Cache:Groups:{Group}:CapacityBytes"] = CapacityBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -31,6 +31,19 @@ public sealed class CacheNodeOptionsValidatorTests
     }
 
     [Theory]
+    [InlineData("", "Cache:KeyHashSecret must be set to a random value of at least 16 characters")]
+    [InlineData("too-short", "Cache:KeyHashSecret must be set to a random value of at least 16 characters")]
+    [InlineData(PeerSecret, "Cache:KeyHashSecret must differ from Cache:PeerSecret and Cache:AdminSecret")]
+    public void AKeyHashSecretMissingShortOrSharedWithThePeerSecret_Fails(string secret, string error)
+    {
+        CacheNodeOptions options = Options(_ => { });
+        options.KeyHashSecret = secret;
+
+        string failure = Assert.Single(new CacheNodeOptionsValidator([]).Validate(null, options).Failures!);
+        Assert.Contains(error, failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("TimeToLive")]
     [InlineData("TimeToLiveJitter")]
     [InlineData("RefreshAhead")]
@@ -148,6 +161,7 @@ public sealed class CacheNodeOptionsValidatorTests
             NodeName = "cache-0",
             Members = ["cache-0"],
             PeerSecret = PeerSecret,
+            KeyHashSecret = "validator-tests-key-hash-secret",
             Groups = new(StringComparer.Ordinal) { ["demo"] = settings },
         };
     }

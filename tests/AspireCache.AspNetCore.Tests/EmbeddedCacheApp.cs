@@ -30,6 +30,7 @@ internal static class EmbeddedCacheApp
             ["Cache:NodeName"] = "app-0",
             ["Cache:Members:0"] = "app-0",
             ["Cache:PeerSecret"] = PeerSecret,
+            ["Cache:KeyHashSecret"] = "embedded-key-hash-secret-0123456789",
             ["Cache:AdminSecret"] = AdminSecret,
         });
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());

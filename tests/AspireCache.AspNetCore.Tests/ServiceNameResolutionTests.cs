@@ -41,6 +41,7 @@ public class ServiceNameResolutionTests
                 ["Cache:NodeName"] = "solo",
                 ["Cache:Members:0"] = "solo",
                 ["Cache:PeerSecret"] = CacheNodeFactory.PeerSecretValue,
+                ["Cache:KeyHashSecret"] = CacheNodeFactory.KeyHashSecretValue,
                 ["Cache:Groups:demo:SourceService"] = "source",
             })
             .Build());

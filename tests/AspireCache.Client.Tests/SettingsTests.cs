@@ -36,6 +36,7 @@ public class SettingsTests
     [InlineData("RequestTimeout", "00:00:00", "RequestTimeout must be positive")]
     [InlineData("ProbeTimeout", "-00:00:01", "ProbeTimeout must be positive")]
     [InlineData("LoadTimeout", "00:00:01", "LoadTimeout (00:00:01) must be longer than RequestTimeout")]
+    [InlineData("KeyHashSecret", "too-short", "KeyHashSecret, when set, must be the cluster's key hash secret")]
     [InlineData("AvoidFailedMemberFor", "-00:00:01", "AvoidFailedMemberFor cannot be negative")]
     public void ASettingOutOfRange_IsRefused_NamingIt(string setting, string value, string error)
     {

@@ -57,7 +57,7 @@ public class TelemetryTests
     }
 
     [Fact]
-    public async Task AGet_HasASpan_WithGroupMemberOwnerRetriedAndAKeyHash_NeverTheKey()
+    public async Task AGet_HasASpan_WithGroupMemberOwnerRetriedAndTheKeysKeyedHash_NeverTheKey()
     {
         string group = $"span-{Guid.NewGuid():N}";
         const string key = "personal@example.com";
@@ -69,7 +69,7 @@ public class TelemetryTests
             ActivityStopped = spans.Enqueue,
         };
         ActivitySource.AddActivityListener(listener);
-        using ClientHost host = ClientHost.Create();
+        using ClientHost host = ClientHost.Create(settings => settings.KeyHashSecret = "client-tests-key-hash-secret-0123");
         var ring = new ConsistentHashRing();
         ring.Add(FakeNodes.Names);
         string owner = ring.GetOwner(key)!;
@@ -84,8 +84,30 @@ public class TelemetryTests
         Assert.Equal(result.Member, span.GetTagItem("aspirecache.member"));
         Assert.Equal(true, span.GetTagItem("aspirecache.retried"));
         Assert.Equal("hit", span.GetTagItem("aspirecache.result"));
-        Assert.Equal(KeyHashes.XxHash3(System.Text.Encoding.UTF8.GetBytes(key)).ToString("x16", System.Globalization.CultureInfo.InvariantCulture), span.GetTagItem("aspirecache.key.hash"));
+        // The nodes' hash under the same secret (HMAC-SHA256; the value is Python's hmac module's), so client and node spans of one key match.
+        Assert.Equal("596367ebfce6fea0", span.GetTagItem("aspirecache.key.hash"));
+        Assert.Equal(new TelemetryKeyHash("client-tests-key-hash-secret-0123").Of(key), span.GetTagItem("aspirecache.key.hash"));
         Assert.DoesNotContain(span.TagObjects, t => t.Value is string s && s.Contains(key, StringComparison.Ordinal));
         Assert.DoesNotContain(key, span.DisplayName, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WithoutTheKeyHashSecret_AGetsSpanCarriesNoKeyHash()
+    {
+        string group = $"span-{Guid.NewGuid():N}";
+        var spans = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == CacheClientDiagnostics.ActivitySourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        using ClientHost host = ClientHost.Create();
+
+        await host.Client.GetAsync(group, "user:42", Token);
+
+        Activity span = Assert.Single(spans, s => Equals(s.GetTagItem("aspirecache.group"), group));
+        Assert.Null(span.GetTagItem("aspirecache.key.hash"));
     }
 }

@@ -62,6 +62,7 @@ public sealed class CacheClusterTests
             Assert.False(environment.ContainsKey("Cache__Members__3"));
             Assert.Equal("{cache-peer-secret.value}", environment["Cache__PeerSecret"]);
             Assert.Equal("{cache-admin-secret.value}", environment["Cache__AdminSecret"]);
+            Assert.Equal("{cache-key-hash-secret.value}", environment["Cache__KeyHashSecret"]);
             Assert.Equal(builder.Environment.EnvironmentName, environment["ASPNETCORE_ENVIRONMENT"]);
 
             // A node resolves every member, itself included, by service discovery.
@@ -87,6 +88,13 @@ public sealed class CacheClusterTests
         Assert.True(cluster.Resource.AdminSecret.Secret);
         Assert.Contains(cluster.Resource.PeerSecret, builder.Resources);
         Assert.Contains(cluster.Resource.AdminSecret, builder.Resources);
+
+        // The key hash secret is generated once and kept: a key's hash in telemetry must not change between runs.
+        Assert.Equal("cache-key-hash-secret", cluster.Resource.KeyHashSecret.Name);
+        Assert.True(cluster.Resource.KeyHashSecret.Secret);
+        Assert.Contains(cluster.Resource.KeyHashSecret, builder.Resources);
+        Assert.Equal("UserSecretsParameterDefault", cluster.Resource.KeyHashSecret.Default?.GetType().Name);
+        Assert.IsType<GenerateParameterDefault>(cluster.Resource.PeerSecret.Default);
     }
 
     [Fact]

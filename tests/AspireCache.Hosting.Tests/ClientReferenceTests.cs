@@ -22,7 +22,10 @@ public sealed class ClientReferenceTests
         }
 
         Assert.DoesNotContain(environment.Keys, key => key.Contains("AdminSecret", StringComparison.Ordinal));
-        Assert.DoesNotContain(environment.Values, value => value.Contains("secret", StringComparison.Ordinal));
+
+        // The one secret a reading client gets: the key hash secret, so that its spans carry the nodes' key hashes.
+        Assert.Equal("{cache-key-hash-secret.value}", environment["AspireCache__Client__cache__KeyHashSecret"]);
+        Assert.DoesNotContain(environment.Values, value => value.Contains("secret", StringComparison.Ordinal) && value != "{cache-key-hash-secret.value}");
     }
 
     [Fact]

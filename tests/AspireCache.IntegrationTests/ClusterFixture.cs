@@ -29,7 +29,9 @@ public class ClusterFixture : IAsyncLifetime
     protected virtual string[] Arguments => ["NodeCount=3", "Observability:Mode=off", $"Demo:SlowDelay={SlowDelay:c}", .. SecretArguments];
 
     /// <summary>Set the AppHost's <c>cache-admin-secret</c> and <c>cache-peer-secret</c> parameters.</summary>
-    protected static string[] SecretArguments => [$"Parameters:cache-admin-secret={AdminSecret}", $"Parameters:cache-peer-secret={PeerSecret}"];
+    public const string KeyHashSecret = "integration-tests-key-hash-secret-0123456789";
+
+    protected static string[] SecretArguments => [$"Parameters:cache-admin-secret={AdminSecret}", $"Parameters:cache-peer-secret={PeerSecret}", $"Parameters:cache-key-hash-secret={KeyHashSecret}"];
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The application has not started.");
 

@@ -71,6 +71,7 @@ public sealed class DnsHarnessTests
                 {
                     ["Cache__NodeName"] = name,
                     ["Cache__PeerSecret"] = PeerSecret,
+                    ["Cache__KeyHashSecret"] = "dns-harness-tests-key-hash-secret-0123",
                     ["Cache__PeerTimeout"] = "00:00:05", // A cold peer on a loaded 2-core machine: a timeout would turn a hand-off or a fetch into a load.
                     ["Cache__Groups__demo__SourceService"] = "source",
                     ["services__source__http__0"] = source.Url.ToString().TrimEnd('/'),

@@ -180,6 +180,7 @@ public sealed class DnsMembershipTests
             // Longer than the test's phases can take on a slow machine: the test is of the hand-off, not of its window's end.
             ["Cache__HandOffWindow"] = "00:02:00",
             ["Cache__PeerSecret"] = PeerSecret,
+            ["Cache__KeyHashSecret"] = "dns-membership-tests-key-hash-secret-0123",
             ["Cache__PeerTimeout"] = "00:00:05", // A cold peer on a loaded 2-core machine: a timeout would turn a hand-off or a fetch into a load.
             [$"Cache__Groups__{Group}__SourceService"] = "source",
             ["services__source__http__0"] = source.Url.ToString().TrimEnd('/'),

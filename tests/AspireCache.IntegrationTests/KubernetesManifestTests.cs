@@ -119,7 +119,7 @@ public sealed class KubernetesManifestTests
         V1Secret secret = Assert.Single(manifests.Objects.OfType<V1Secret>());
         V1Container node = manifests.NodeContainer;
 
-        V1SecretKeySelector[] references = [.. new[] { "Cache__PeerSecret", "Cache__AdminSecret" }.Select(name =>
+        V1SecretKeySelector[] references = [.. new[] { "Cache__PeerSecret", "Cache__AdminSecret", "Cache__KeyHashSecret" }.Select(name =>
         {
             V1EnvVar variable = Env(node, name);
             Assert.True(variable.Value is null, $"{name} has a literal value; it must come from the Secret (valueFrom.secretKeyRef)");

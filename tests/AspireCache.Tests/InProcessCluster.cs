@@ -8,7 +8,7 @@ internal sealed class InProcessCluster : IDisposable
 {
     private readonly Dictionary<string, CacheGroup> _groups = [];
 
-    public InProcessCluster(int nodes, string groupName, Func<string, string, ValueTask<ReadOnlyMemory<byte>>>? loader = null, CacheGroupOptions? options = null)
+    public InProcessCluster(int nodes, string groupName, Func<string, string, ValueTask<ReadOnlyMemory<byte>>>? loader = null, CacheGroupOptions? options = null, Action<CacheGroupOptions>? configure = null)
     {
         loader ??= (node, key) => ValueTask.FromResult<ReadOnlyMemory<byte>>(ValueOf(key));
         string[] names = Enumerable.Range(0, nodes).Select(i => $"cache-{i}").ToArray();
@@ -16,11 +16,13 @@ internal sealed class InProcessCluster : IDisposable
         {
             var picker = new RingPeerPicker(name);
             Pickers[name] = picker;
+            CacheGroupOptions nodeOptions = options ?? new CacheGroupOptions { NodeName = name };
+            configure?.Invoke(nodeOptions);
             _groups[name] = new CacheGroup(groupName, async (key, _) =>
             {
                 Loads.Enqueue((name, key));
                 return await loader(name, key);
-            }, options ?? new CacheGroupOptions { NodeName = name }, picker);
+            }, nodeOptions, picker);
         }
 
         foreach (string name in names)

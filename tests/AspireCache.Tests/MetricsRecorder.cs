@@ -43,6 +43,14 @@ internal sealed class MetricsRecorder : IDisposable
         return Matching(_observed, instrument, tags).Select(m => m.Value).ToArray();
     }
 
+    /// <summary>The latest observations of an observable instrument, each with all its tags.</summary>
+    public (double Value, Dictionary<string, object?> Tags)[] ObservedWithTags(string instrument)
+    {
+        _observed.Clear();
+        _listener.RecordObservableInstruments();
+        return [.. Matching(_observed, instrument, []).Select(m => (m.Value, m.Tags))];
+    }
+
     /// <summary>The recorded histogram values of an instrument, for measurements with these tags.</summary>
     public double[] Recorded(string instrument, params (string Key, string Value)[] tags) =>
         Matching(_recorded, instrument, tags).Select(m => m.Value).ToArray();

@@ -79,9 +79,10 @@ public sealed class TracingTests : IDisposable
     }
 
     [Fact]
-    public async Task Spans_CarryAKeyHash_NotTheKey_UnlessAllowed()
+    public async Task Spans_CarryTheKeysKeyedHash_NotTheKey_UnlessAllowed()
     {
-        using var hidden = new CacheGroup(_group, (_, _) => ValueTask.FromResult<LoadedValue>(new byte[1]));
+        const string secret = "tracing-tests-key-hash-secret";
+        using var hidden = new CacheGroup(_group, (_, _) => ValueTask.FromResult<LoadedValue>(new byte[1]), new CacheGroupOptions { KeyHashSecret = secret });
         await hidden.GetAsync("alice@example.com", TestToken);
         await hidden.GetAsync("alice@example.com", TestToken);
 
@@ -90,7 +91,7 @@ public sealed class TracingTests : IDisposable
         Assert.All(spans, s =>
         {
             Assert.Null(s.GetTagItem("aspirecache.key"));
-            Assert.Matches("^[0-9a-f]{16}$", (string)s.GetTagItem("aspirecache.key.hash")!);
+            Assert.Equal(new TelemetryKeyHash(secret).Of("alice@example.com"), s.GetTagItem("aspirecache.key.hash"));
             Assert.DoesNotContain(s.Tags, tag => tag.Value?.Contains("alice", StringComparison.Ordinal) == true);
         });
         Assert.Single(spans.Select(s => s.GetTagItem("aspirecache.key.hash")).Distinct());
@@ -100,6 +101,16 @@ public sealed class TracingTests : IDisposable
         using var shown = new CacheGroup(_group, (_, _) => ValueTask.FromResult<LoadedValue>(new byte[1]), new CacheGroupOptions { RecordKeys = true });
         await shown.GetAsync("bob", TestToken);
         Assert.All(_spans, s => Assert.Equal("bob", s.GetTagItem("aspirecache.key")));
+    }
+
+    [Fact]
+    public async Task WithoutAKeyHashSecret_SpansCarryNoKeyHash_SinceAnUnkeyedHashOfAShortKeyCanBeReversed()
+    {
+        using var group = new CacheGroup(_group, (_, _) => ValueTask.FromResult<LoadedValue>(new byte[1]));
+        await group.GetAsync("user:42", TestToken);
+
+        Assert.NotEmpty(_spans);
+        Assert.All(_spans, s => Assert.Null(s.GetTagItem("aspirecache.key.hash")));
     }
 
     [Fact]

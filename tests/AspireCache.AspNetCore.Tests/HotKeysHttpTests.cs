@@ -1,0 +1,44 @@
+using System.Text.Json;
+
+namespace AspireCache.AspNetCore.Tests;
+
+/// <summary><c>GET /hotkeys</c> and <c>/cluster</c> list the node's most requested keys by their keyed hash, with owners and rates.</summary>
+public sealed class HotKeysHttpTests(LifetimeNodeFactory node) : IClassFixture<LifetimeNodeFactory>
+{
+    [Fact]
+    public async Task HotKeys_ShowTheMostRequestedKeysByKeyedHash_WithOwnerAndRate_NeverTheKey()
+    {
+        CancellationToken cancellationToken = TestContext.Current.CancellationToken;
+        using var client = new HttpClient { BaseAddress = node.BaseAddress };
+        string hot = "user:42-" + Guid.NewGuid().ToString("N");
+        string warm = "user:43-" + Guid.NewGuid().ToString("N");
+
+        // A sixteenth of the gets is counted: 640 gets of one key are about 40 samples, none is practically impossible.
+        for (int i = 0; i < 640; i++)
+        {
+            (await client.GetAsync("/cache/demo/" + hot, cancellationToken)).Dispose();
+            if (i % 20 == 0)
+            {
+                (await client.GetAsync("/cache/demo/" + warm, cancellationToken)).Dispose();
+            }
+        }
+
+        node.Clock.Advance(CacheGroupOptions.HotKeyWindow);
+        string body = await client.GetStringAsync("/hotkeys", cancellationToken);
+        using JsonDocument hotKeys = JsonDocument.Parse(body);
+
+        Assert.Equal("solo", hotKeys.RootElement.GetProperty("node").GetString());
+        Assert.Equal(10, hotKeys.RootElement.GetProperty("windowSeconds").GetDouble());
+        JsonElement first = hotKeys.RootElement.GetProperty("groups").GetProperty("demo")[0];
+        Assert.Equal(new TelemetryKeyHash(CacheNodeFactory.KeyHashSecretValue).Of(hot), first.GetProperty("hash").GetString());
+        Assert.Equal(JsonValueKind.Null, first.GetProperty("key").ValueKind);
+        Assert.Equal("solo", first.GetProperty("owner").GetString());
+        Assert.InRange(first.GetProperty("requestsPerSecond").GetDouble(), 1, 1000);
+        Assert.DoesNotContain("user:4", body, StringComparison.Ordinal);
+
+        // /cluster shows the same list under the group.
+        using JsonDocument cluster = JsonDocument.Parse(await client.GetStringAsync("/cluster", cancellationToken));
+        JsonElement group = Assert.Single(cluster.RootElement.GetProperty("groups").EnumerateArray());
+        Assert.Equal(first.GetProperty("hash").GetString(), group.GetProperty("hotKeys")[0].GetProperty("hash").GetString());
+    }
+}
