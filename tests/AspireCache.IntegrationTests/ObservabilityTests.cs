@@ -67,6 +67,8 @@ public sealed partial class ObservabilityTests(PrometheusFixture fixture) : ICla
                 (await QueryAsync($"sum(aspirecache_{counter}_total{{aspirecache_group=\"demo\"}})")).Single().Value > 0);
         }
 
+        await ReadAHotKeyAsync();
+
         var failures = new List<string>();
         foreach (string file in Dashboards.Files)
         {
@@ -120,6 +122,23 @@ public sealed partial class ObservabilityTests(PrometheusFixture fixture) : ICla
         Assert.Equal(HttpStatusCode.NoContent, await AsAdminAsync(HttpMethod.Put, "/cache/demo/" + changed, new ByteArrayContent([1, 2, 3])));
         Assert.Equal(HttpStatusCode.NoContent, await AsAdminAsync(HttpMethod.Delete, "/cache/demo/" + changed, null));
         Assert.Equal(HttpStatusCode.NoContent, await AsAdminAsync(HttpMethod.Post, "/_admin/groups/demo/clear", null));
+    }
+
+    // One key read over and over at cache-2 until it reaches Prometheus as one of cache-2's hot keys, by its
+    // keyed hash under the cluster's secret (a hash computed any other way never shows up), with its owner.
+    // The hot-key table then has rows.
+    private async Task ReadAHotKeyAsync()
+    {
+        string key = ClusterFixture.KeyOwnedBy("cache-0", "hot-observed");
+        string hash = new TelemetryKeyHash(ClusterFixture.KeyHashSecret).Of(key);
+        string query = $"aspirecache_hot_key_rate{{aspirecache_group=\"demo\", instance=\"cache-2\", aspirecache_key_hash=\"{hash}\"}}";
+        Sample[] hot = [];
+        await ReadUntilAsync(fixture.Nodes["cache-2"], key, $"Prometheus has the key read at cache-2 among its hot keys ({query})", async _ =>
+            (hot = await QueryAsync(query)).Length > 0);
+
+        using JsonDocument labels = JsonDocument.Parse(Assert.Single(hot).Labels);
+        Assert.Equal("cache-0", labels.RootElement.GetProperty("aspirecache_owner").GetString());
+        Assert.False(labels.RootElement.TryGetProperty("aspirecache_key", out _), "the demo group does not record keys");
     }
 
     private static Task ReadUntilAsync(HttpClient node, string key, string what, Func<HttpResponseMessage, Task<bool>> done) =>

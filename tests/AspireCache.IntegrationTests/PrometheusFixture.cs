@@ -35,6 +35,7 @@ public sealed class PrometheusFixture : IAsyncLifetime
                 "Demo:RefreshAhead=0.2",
                 "Demo:StaleIfError=00:05:00",
                 $"Parameters:cache-admin-secret={ClusterFixture.AdminSecret}",
+                $"Parameters:cache-key-hash-secret={ClusterFixture.KeyHashSecret}",
             ],
             timeout.Token);
         _app = await builder.BuildAsync(timeout.Token);
