@@ -36,9 +36,10 @@ internal sealed class HotKeyTracker
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
 
-    // The min-heap of counters by count, and where each key's counter is in it.
+    // The min-heap of counters by count, and each key's counter; a counter knows its place in the heap, so
+    // that moving it costs no lookup. Counters are reused, never allocated after the first window.
     private readonly Counter[] _heap;
-    private readonly Dictionary<string, int> _positions;
+    private readonly Dictionary<string, Counter> _counters;
     private int _size;
 
     private long _windowStarted;
@@ -63,7 +64,7 @@ internal sealed class HotKeyTracker
         // as often as the hottest, which Space-Saving holds and counts closely.
         int counters = Math.Max(64, 8 * shown);
         _heap = new Counter[counters];
-        _positions = new Dictionary<string, int>(counters, StringComparer.Ordinal);
+        _counters = new Dictionary<string, Counter>(counters, StringComparer.Ordinal);
         _windowStarted = time.GetTimestamp();
     }
 
@@ -121,24 +122,25 @@ internal sealed class HotKeyTracker
 
     private void Count(string key)
     {
-        if (_positions.TryGetValue(key, out int position))
+        if (_counters.TryGetValue(key, out Counter? counter))
         {
-            _heap[position].Count++;
-            SiftDown(position);
+            counter.Count++;
+            SiftDown(counter.Position);
         }
         else if (_size < _heap.Length)
         {
-            _heap[_size] = new Counter(key, 1, 0);
-            _positions[key] = _size;
+            counter = _heap[_size] ??= new Counter();
+            counter.Take(key, 1, 0, _size);
+            _counters.Add(key, counter);
             SiftUp(_size++);
         }
         else
         {
             // The least counted key gives up its counter; the new key may have been requested that often unseen.
-            long least = _heap[0].Count;
-            _positions.Remove(_heap[0].Key);
-            _heap[0] = new Counter(key, least + 1, least);
-            _positions[key] = 0;
+            counter = _heap[0];
+            _counters.Remove(counter.Key);
+            counter.Take(key, counter.Count + 1, counter.Count, 0);
+            _counters.Add(key, counter);
             SiftDown(0);
         }
     }
@@ -150,8 +152,7 @@ internal sealed class HotKeyTracker
 
         // Each counted get stands for sampleEvery gets, and for the samples dropped beside it.
         double getsPerCount = _counted == 0 ? 0 : _sampleEvery * (double)(_counted + dropped) / _counted;
-        var counters = new Counter[_size];
-        Array.Copy(_heap, counters, _size);
+        Counter[] counters = _heap[.._size];
         Array.Sort(counters, static (a, b) => b.Count.CompareTo(a.Count));
 
         var hottest = new HotKeyRate[Math.Min(_shown, counters.Length)];
@@ -161,8 +162,7 @@ internal sealed class HotKeyTracker
         }
 
         _last = hottest;
-        Array.Clear(_heap, 0, _size);
-        _positions.Clear();
+        _counters.Clear();
         _size = 0;
         _counted = 0;
         _windowStarted = now;
@@ -213,14 +213,26 @@ internal sealed class HotKeyTracker
     private void Swap(int a, int b)
     {
         (_heap[a], _heap[b]) = (_heap[b], _heap[a]);
-        _positions[_heap[a].Key] = a;
-        _positions[_heap[b].Key] = b;
+        _heap[a].Position = a;
+        _heap[b].Position = b;
     }
 
-    private struct Counter(string key, long count, long overestimate)
+    private sealed class Counter
     {
-        public readonly string Key = key;
-        public long Count = count;
-        public readonly long Overestimate = overestimate;
+        public string Key { get; private set; } = string.Empty;
+
+        public long Count { get; set; }
+
+        public long Overestimate { get; private set; }
+
+        public int Position { get; set; }
+
+        public void Take(string key, long count, long overestimate, int position)
+        {
+            Key = key;
+            Count = count;
+            Overestimate = overestimate;
+            Position = position;
+        }
     }
 }
