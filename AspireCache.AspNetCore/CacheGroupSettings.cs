@@ -44,7 +44,7 @@ public sealed class CacheGroupSettings
     /// <summary>How long after a failed load the key's source is left alone; callers get the same failure meanwhile. Default 500 ms.</summary>
     public TimeSpan FailureBackoff { get; set; } = CacheGroupOptions.DefaultFailureBackoff;
 
-    /// <summary>Whether spans, hot-key lists and the hot-key metric may show this group's keys in clear; otherwise only their keyed hash. Default false.</summary>
+    /// <summary>Whether spans and the hot-key lists of <c>/hotkeys</c> and <c>/cluster</c> may show this group's keys in clear; otherwise only their keyed hash (metrics never show keys). Default false.</summary>
     public bool RecordKeys { get; set; }
 
     /// <summary>How many of its most requested keys the group finds on each node (<c>GET /hotkeys</c>, the gauge <c>aspirecache.hot_key.rate</c>); 0 turns it off. Default 10.</summary>

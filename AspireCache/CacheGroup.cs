@@ -55,7 +55,7 @@ public sealed partial class CacheGroup : IDisposable
         MaxKeyBytes = options.MaxKeyBytes;
         NodeName = options.NodeName;
         RecordKeys = options.RecordKeys;
-        KeyHash = options.KeyHashSecret is null ? null : new TelemetryKeyHash(options.KeyHashSecret);
+        TelemetryKeyHash = options.KeyHashSecret is null ? null : new TelemetryKeyHash(options.KeyHashSecret);
         MaxValueBytes = options.MaxValueBytes;
         LoadTimeout = options.LoadTimeout;
         long hotBytes = (long)(options.CapacityBytes * options.HotCacheShare);
@@ -63,7 +63,7 @@ public sealed partial class CacheGroup : IDisposable
         _store = new LruStore(_storeCapacityBytes);
         _curve = options.MissRatioCurve ? new HitRatioEstimator(_storeCapacityBytes) : null;
         _hot = hotBytes > 0 ? new HotCache(hotBytes) : null;
-        _hotKeys = options.HotKeys > 0 ? new HotKeyTracker(options.HotKeys, options.TimeProvider, sampleEvery: options.HotKeySampleEvery) : null;
+        _hotKeys = options.HotKeys > 0 ? new HotKeyTracker(options.HotKeys, options.TimeProvider, countEveryGet: options.HotKeysCountEveryGet) : null;
         _peers = peers ?? NoPeers.Instance;
         _clock = new CacheClock(options.TimeProvider);
         _lifetimes = new ValueLifetimes(options);
@@ -87,7 +87,7 @@ public sealed partial class CacheGroup : IDisposable
     public bool RecordKeys { get; }
 
     /// <summary>The hash telemetry shows instead of a key; null when the group has no <see cref="CacheGroupOptions.KeyHashSecret"/>.</summary>
-    public TelemetryKeyHash? KeyHash { get; }
+    public TelemetryKeyHash? TelemetryKeyHash { get; }
 
     /// <summary>The largest value accepted, in bytes.</summary>
     public int MaxValueBytes { get; }
@@ -223,13 +223,13 @@ public sealed partial class CacheGroup : IDisposable
             return [];
         }
 
-        IReadOnlyList<HotKeyRate> hottest = _hotKeys.Hottest();
+        IReadOnlyList<HotKeyRate> hottest = _hotKeys.HotKeys();
         var keys = new CacheHotKey[hottest.Count];
         for (int i = 0; i < keys.Length; i++)
         {
             HotKeyRate hot = hottest[i];
             string? owner = _peers.TryPickPeer(hot.Key, out ICachePeer? peer) ? peer.Name : NodeName;
-            keys[i] = new CacheHotKey(hot.Key, KeyHash?.Of(hot.Key), owner, hot.RequestsPerSecond, hot.MaxOverestimate);
+            keys[i] = new CacheHotKey(hot.Key, TelemetryKeyHash?.Of(hot.Key), owner, hot.GetsPerSecond, hot.MaxOverestimate);
         }
 
         return keys;

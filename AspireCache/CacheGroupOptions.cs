@@ -126,8 +126,8 @@ public sealed class CacheGroupOptions
     public string? NodeName { get; set; }
 
     /// <summary>
-    /// Whether spans and the hot-key lists may show keys in clear. Default false: keys can be personal data,
-    /// so telemetry shows only each key's <see cref="TelemetryKeyHash"/> (when a <see cref="KeyHashSecret"/> is set).
+    /// Whether spans and the node's hot-key lists may show keys in clear (metrics never do). Default false: keys
+    /// can be personal data, so telemetry shows only each key's <see cref="TelemetryKeyHash"/> (when a <see cref="KeyHashSecret"/> is set).
     /// </summary>
     public bool RecordKeys { get; set; }
 
@@ -147,14 +147,14 @@ public sealed class CacheGroupOptions
 
     /// <summary>
     /// How many of its most requested keys the group finds on this node (<see cref="CacheGroup.HotKeys"/>),
-    /// with their rates over the last 10 s. It counts a random sixteenth of the gets in about
-    /// 8 counters per key (at least 64), so a hit pays a thread-local decrement and a sampled get a few steps
-    /// of a small heap. Default 10; 0 turns it off.
+    /// with their rates over the last complete window of 10 s. It counts a random sixteenth of the gets in
+    /// 8 counters per key shown (at least 64), so a hit pays a thread-local decrement and a sampled get a few
+    /// steps of a small heap. Default 10; 0 turns it off.
     /// </summary>
     public int HotKeys { get; set; } = DefaultHotKeys;
 
-    /// <summary>One get in how many the hot-key tracker counts; tests set 1 to count every get.</summary>
-    internal int HotKeySampleEvery { get; set; } = HotKeyTracker.DefaultSampleEvery;
+    /// <summary>Whether the hot-key tracker counts every get instead of a sixteenth: for tests that need exact counts.</summary>
+    internal bool HotKeysCountEveryGet { get; set; }
 
     /// <summary>
     /// Whether the group estimates the hit ratio its store would have at ½, 2 and 4 times its capacity (its

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 
@@ -16,8 +15,8 @@ namespace AspireCache;
 /// Counters and gauges are observable: they read <see cref="CacheGroupStats"/> and the stores only when a
 /// listener collects, so the hot path pays for nothing but its increments. Only the durations are recorded
 /// as they happen, and only while somebody listens. Tags carry the group name and small fixed sets of
-/// values; never a key, whose cardinality is unbounded, except the few hot keys of each group (by their
-/// keyed hash, in clear only where the group records keys).
+/// values; never a key, whose cardinality is unbounded, and never a key in clear: the few hot keys of each
+/// group are tags by their keyed hash.
 /// </para>
 /// </remarks>
 internal sealed class CacheMetrics
@@ -224,8 +223,8 @@ internal sealed class CacheMetrics
         return measurements;
     }
 
-    // Each group's hot keys on this node, by keyed hash (and key, where the group records keys) and owner:
-    // a bounded set of series per group, unlike keys themselves.
+    // Each group's hot keys on this node, by keyed hash and owner: a bounded set of series per group, unlike
+    // keys themselves. Never the key in clear, whatever RecordKeys says: metrics are kept long and widely read.
     private List<Measurement<double>> ObserveHotKeys()
     {
         var measurements = new List<Measurement<double>>();
@@ -233,28 +232,15 @@ internal sealed class CacheMetrics
         {
             foreach (CacheHotKey hot in group.HotKeys())
             {
-                if (hot.KeyHash is null && !group.RecordKeys)
+                // Without a key hash secret nothing that may be shown names the key.
+                if (hot.Hash is not null)
                 {
-                    // Nothing that may be shown names the key.
-                    continue;
+                    measurements.Add(new Measurement<double>(
+                        hot.GetsPerSecond,
+                        new(GroupTag, group.Name),
+                        new(CacheTracing.KeyHashTag, hot.Hash),
+                        new(CacheTracing.OwnerTag, hot.Owner ?? string.Empty)));
                 }
-
-                var tags = new TagList
-                {
-                    { GroupTag, group.Name },
-                    { CacheTracing.OwnerTag, hot.Owner ?? string.Empty },
-                };
-                if (hot.KeyHash is not null)
-                {
-                    tags.Add(CacheTracing.KeyHashTag, hot.KeyHash);
-                }
-
-                if (group.RecordKeys)
-                {
-                    tags.Add(CacheTracing.KeyTag, hot.Key);
-                }
-
-                measurements.Add(new Measurement<double>(hot.RequestsPerSecond, tags));
             }
         }
 

@@ -35,7 +35,7 @@ internal static class CacheTracing
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag(CacheMetrics.GroupTag, group.Name);
-            if (group.KeyHash is { } hash)
+            if (group.TelemetryKeyHash is { } hash)
             {
                 activity.SetTag(KeyHashTag, hash.Of(key));
             }

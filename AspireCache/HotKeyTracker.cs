@@ -8,30 +8,39 @@ namespace AspireCache;
 /// <para>
 /// Space-Saving keeps a fixed number of counters. A key that has one is counted; a key that has none takes
 /// the counter of the least counted key and starts from that count plus one, remembering the count it took
-/// over as its possible overestimate. Every key requested more often than 1/counters of the time is sure to
-/// hold a counter, and no count is ever low. The counters sit in a min-heap, so each step is O(log counters).
+/// over as its possible overestimate. A counter is never below its key's true count of samples, and at most
+/// its overestimate above it; every key with more than 1/counters of the samples is sure to hold one. The
+/// counters sit in a min-heap, so each step is O(log counters).
 /// </para>
 /// <para>
-/// Only about one get in <c>sampleEvery</c> is counted (a per-thread countdown of random length), and a
-/// sample that finds another thread counting is dropped rather than waited for; rates are scaled back up by
-/// both. So a hit pays one thread-local decrement, and a get that is sampled the heap's few steps.
+/// Only about one get in <see cref="SampleEvery"/> is counted (a per-thread countdown of random length), so a
+/// hit pays one thread-local decrement and a sampled get a few steps of the heap under a lock that is never
+/// held across anything but those steps.
 /// </para>
 /// <para>
-/// Rates are those of the last complete window: at the end of a window its counts become rates, per second
-/// of the time the window really lasted, and counting starts again from nothing, so a key that cools down
-/// leaves the list within two windows.
+/// Keys are ranked by the count they are sure to have (counter less overestimate), and only keys sure to have
+/// more than 1/counters of the window's samples are shown: on a workload where no key stands out, the
+/// counters hold whichever keys came last, and none of them is shown as hot.
+/// </para>
+/// <para>
+/// Rates are those of the last complete window: once a window has lasted its length, the next sampled get or
+/// read ends it, its counts become rates per second of the time it really lasted, and counting starts again
+/// from nothing, so a key that cools down leaves the list within two windows.
 /// </para>
 /// </remarks>
 internal sealed class HotKeyTracker
 {
-    /// <summary>The default sampling: one get in 16.</summary>
-    public const int DefaultSampleEvery = 16;
+    /// <summary>One get in how many is counted, on average.</summary>
+    public const int SampleEvery = 16;
 
+    // The countdown is per thread and shared by every tracker on it: each get, of whatever group, is counted
+    // with the same chance, which is all the sampling needs.
     [ThreadStatic]
     private static int _untilSample;
 
     private readonly int _shown;
-    private readonly int _sampleEvery;
+    private readonly bool _countEveryGet;
+    private readonly int _getsPerSample;
     private readonly TimeSpan _window;
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
@@ -43,25 +52,25 @@ internal sealed class HotKeyTracker
     private int _size;
 
     private long _windowStarted;
-    private long _counted;
-    private long _dropped;
+    private long _samples;
     private IReadOnlyList<HotKeyRate> _last = [];
 
-    /// <param name="shown">How many keys <see cref="Hottest"/> gives.</param>
+    /// <param name="shown">How many keys <see cref="HotKeys"/> gives at most.</param>
     /// <param name="time">The clock that ends windows.</param>
-    /// <param name="window">How long one window of counts lasts.</param>
-    /// <param name="sampleEvery">One get in how many is counted, on average; 1 counts every get (for tests).</param>
-    public HotKeyTracker(int shown, TimeProvider time, TimeSpan? window = null, int sampleEvery = DefaultSampleEvery)
+    /// <param name="window">How long one window of counts lasts; <see cref="CacheGroupOptions.HotKeyWindow"/> when null.</param>
+    /// <param name="countEveryGet">Counts every get instead of a sample (for tests that need exact counts).</param>
+    public HotKeyTracker(int shown, TimeProvider time, TimeSpan? window = null, bool countEveryGet = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(shown, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(sampleEvery, 1);
         _shown = shown;
-        _sampleEvery = sampleEvery;
+        _countEveryGet = countEveryGet;
+        _getsPerSample = countEveryGet ? 1 : SampleEvery;
         _window = window ?? CacheGroupOptions.HotKeyWindow;
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_window, TimeSpan.Zero, nameof(window));
         _time = time;
 
-        // Eight counters per key shown (at least 64): the keys shown are then ones requested more than 1/8
-        // as often as the hottest, which Space-Saving holds and counts closely.
+        // Eight counters per key shown, at least 64: any key with more than 1/counters of the samples is sure
+        // to hold one, and the keys shown are counted closely.
         int counters = Math.Max(64, 8 * shown);
         _heap = new Counter[counters];
         _counters = new Dictionary<string, Counter>(counters, StringComparer.Ordinal);
@@ -71,53 +80,65 @@ internal sealed class HotKeyTracker
     /// <summary>Counts a get of the key, if it falls in the sample.</summary>
     public void Record(string key)
     {
-        if (_sampleEvery > 1 && --_untilSample > 0)
+        if (!_countEveryGet)
         {
-            return;
-        }
-
-        if (_sampleEvery > 1)
-        {
-            // A random gap of mean sampleEvery, so that no request pattern lines up with the sampling.
-            _untilSample = Random.Shared.Next(1, 2 * _sampleEvery);
-        }
-
-        if (!_lock.TryEnter())
-        {
-            Interlocked.Increment(ref _dropped);
-            return;
-        }
-
-        try
-        {
-            long now = _time.GetTimestamp();
-            if (_time.GetElapsedTime(_windowStarted, now) >= _window)
+            if (--_untilSample > 0)
             {
-                EndWindow(now);
+                return;
             }
 
-            Count(key);
-            _counted++;
+            // A random gap of mean SampleEvery, so that no request pattern lines up with the sampling.
+            _untilSample = Random.Shared.Next(1, 2 * SampleEvery);
         }
-        finally
+
+        lock (_lock)
         {
-            _lock.Exit();
+            EndWindowIfDue();
+            Count(key);
+            _samples++;
         }
     }
 
     /// <summary>The most requested keys of the last complete window, most requested first.</summary>
-    public IReadOnlyList<HotKeyRate> Hottest()
+    public IReadOnlyList<HotKeyRate> HotKeys()
     {
         lock (_lock)
         {
-            long now = _time.GetTimestamp();
-            if (_time.GetElapsedTime(_windowStarted, now) >= _window)
-            {
-                EndWindow(now);
-            }
-
+            EndWindowIfDue();
             return _last;
         }
+    }
+
+    private void EndWindowIfDue()
+    {
+        long now = _time.GetTimestamp();
+        TimeSpan lasted = _time.GetElapsedTime(_windowStarted, now);
+        if (lasted < _window)
+        {
+            return;
+        }
+
+        // Ranked by the count each key is sure to have; shown only if that is above what Space-Saving can vouch for.
+        Counter[] counters = _heap[.._size];
+        Array.Sort(counters, static (a, b) => b.Guaranteed.CompareTo(a.Guaranteed));
+        double vouched = (double)_samples / _heap.Length;
+        double perSecond = _getsPerSample / lasted.TotalSeconds;
+        var hot = new List<HotKeyRate>(_shown);
+        foreach (Counter counter in counters)
+        {
+            if (hot.Count == _shown || counter.Guaranteed <= vouched)
+            {
+                break;
+            }
+
+            hot.Add(new HotKeyRate(counter.Key, counter.Count * perSecond, counter.Overestimate * perSecond));
+        }
+
+        _last = hot;
+        _counters.Clear();
+        _size = 0;
+        _samples = 0;
+        _windowStarted = now;
     }
 
     private void Count(string key)
@@ -143,29 +164,6 @@ internal sealed class HotKeyTracker
             _counters.Add(key, counter);
             SiftDown(0);
         }
-    }
-
-    private void EndWindow(long now)
-    {
-        double seconds = _time.GetElapsedTime(_windowStarted, now).TotalSeconds;
-        long dropped = Interlocked.Exchange(ref _dropped, 0);
-
-        // Each counted get stands for sampleEvery gets, and for the samples dropped beside it.
-        double getsPerCount = _counted == 0 ? 0 : _sampleEvery * (double)(_counted + dropped) / _counted;
-        Counter[] counters = _heap[.._size];
-        Array.Sort(counters, static (a, b) => b.Count.CompareTo(a.Count));
-
-        var hottest = new HotKeyRate[Math.Min(_shown, counters.Length)];
-        for (int i = 0; i < hottest.Length; i++)
-        {
-            hottest[i] = new HotKeyRate(counters[i].Key, counters[i].Count * getsPerCount / seconds, counters[i].Overestimate * getsPerCount / seconds);
-        }
-
-        _last = hottest;
-        _counters.Clear();
-        _size = 0;
-        _counted = 0;
-        _windowStarted = now;
     }
 
     private void SiftUp(int position)
@@ -224,6 +222,9 @@ internal sealed class HotKeyTracker
         public long Count { get; set; }
 
         public long Overestimate { get; private set; }
+
+        /// <summary>The samples this key is sure to have had: its count less what it may have taken over.</summary>
+        public long Guaranteed => Count - Overestimate;
 
         public int Position { get; set; }
 

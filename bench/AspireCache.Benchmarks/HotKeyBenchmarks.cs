@@ -19,7 +19,7 @@ public class HotKeyBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _everyGet = new HotKeyTracker(CacheGroupOptions.DefaultHotKeys, TimeProvider.System, sampleEvery: 1);
+        _everyGet = new HotKeyTracker(CacheGroupOptions.DefaultHotKeys, TimeProvider.System, countEveryGet: true);
         _withHotKeys = Group("bench-hot-keys", CacheGroupOptions.DefaultHotKeys);
         _withoutHotKeys = Group("bench-no-hot-keys", hotKeys: 0);
     }

@@ -5,6 +5,8 @@ public sealed class CacheNodeOptionsValidatorTests
 {
     private const string PeerSecret = "peer-secret-0123456789abcdef";
 
+    private const string AdminSecret = "admin-secret-0123456789abcdef";
+
     [Fact]
     public void ValidSettings_WithLifetimesAndAnAdminSecret_Pass()
     {
@@ -34,9 +36,11 @@ public sealed class CacheNodeOptionsValidatorTests
     [InlineData("", "Cache:KeyHashSecret must be set to a random value of at least 16 characters")]
     [InlineData("too-short", "Cache:KeyHashSecret must be set to a random value of at least 16 characters")]
     [InlineData(PeerSecret, "Cache:KeyHashSecret must differ from Cache:PeerSecret and Cache:AdminSecret")]
-    public void AKeyHashSecretMissingShortOrSharedWithThePeerSecret_Fails(string secret, string error)
+    [InlineData(AdminSecret, "Cache:KeyHashSecret must differ from Cache:PeerSecret and Cache:AdminSecret")]
+    public void AKeyHashSecretMissingShortOrSharedWithAnotherSecret_Fails(string secret, string error)
     {
         CacheNodeOptions options = Options(_ => { });
+        options.AdminSecret = AdminSecret;
         options.KeyHashSecret = secret;
 
         string failure = Assert.Single(new CacheNodeOptionsValidator([]).Validate(null, options).Failures!);

@@ -27,13 +27,13 @@ public sealed class HotKeysHttpTests(LifetimeNodeFactory node) : IClassFixture<L
         string body = await client.GetStringAsync("/hotkeys", cancellationToken);
         using JsonDocument hotKeys = JsonDocument.Parse(body);
 
-        Assert.Equal("solo", hotKeys.RootElement.GetProperty("node").GetString());
+        Assert.Equal("solo", hotKeys.RootElement.GetProperty("name").GetString());
         Assert.Equal(10, hotKeys.RootElement.GetProperty("windowSeconds").GetDouble());
         JsonElement first = hotKeys.RootElement.GetProperty("groups").GetProperty("demo")[0];
         Assert.Equal(new TelemetryKeyHash(CacheNodeFactory.KeyHashSecretValue).Of(hot), first.GetProperty("hash").GetString());
         Assert.Equal(JsonValueKind.Null, first.GetProperty("key").ValueKind);
         Assert.Equal("solo", first.GetProperty("owner").GetString());
-        Assert.InRange(first.GetProperty("requestsPerSecond").GetDouble(), 1, 1000);
+        Assert.InRange(first.GetProperty("getsPerSecond").GetDouble(), 1, 1000);
         Assert.DoesNotContain("user:4", body, StringComparison.Ordinal);
 
         // /cluster shows the same list under the group.

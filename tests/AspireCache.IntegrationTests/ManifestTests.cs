@@ -29,7 +29,7 @@ public sealed class ManifestTests
             JsonElement resources = document.RootElement.GetProperty("resources");
 
             Assert.Equal("cache-0,cache-1,cache-2", resources.GetProperty("cache").GetProperty("connectionString").GetString());
-            foreach (string secret in new[] { "cache-peer-secret", "cache-admin-secret" })
+            foreach (string secret in new[] { "cache-peer-secret", "cache-admin-secret", "cache-key-hash-secret" })
             {
                 JsonElement parameter = resources.GetProperty(secret);
                 Assert.Equal("parameter.v0", parameter.GetProperty("type").GetString());
@@ -45,6 +45,7 @@ public sealed class ManifestTests
                 Assert.Equal(ClusterFixture.NodeNames, Enumerable.Range(0, 3).Select(i => env.GetProperty($"Cache__Members__{i}").GetString()));
                 Assert.Equal("{cache-peer-secret.value}", env.GetProperty("Cache__PeerSecret").GetString());
                 Assert.Equal("{cache-admin-secret.value}", env.GetProperty("Cache__AdminSecret").GetString());
+                Assert.Equal("{cache-key-hash-secret.value}", env.GetProperty("Cache__KeyHashSecret").GetString());
                 Assert.Equal("demobackend", env.GetProperty("Cache__Groups__demo__SourceService").GetString());
             }
 

@@ -16,7 +16,7 @@ public sealed class HotKeysTests
         {
             options.TimeProvider = clock;
             options.KeyHashSecret = Secret;
-            options.HotKeySampleEvery = 1;
+            options.HotKeysCountEveryGet = true;
         });
         CacheGroup node = cluster["cache-0"];
         string[] keys = [.. Enumerable.Range(0, 6).Select(i => "hot:" + i)];
@@ -38,9 +38,9 @@ public sealed class HotKeysTests
         Assert.All(hottest, hot =>
         {
             Assert.Equal(ring.GetOwner(hot.Key), hot.Owner);
-            Assert.Equal(new TelemetryKeyHash(Secret).Of(hot.Key), hot.KeyHash);
+            Assert.Equal(new TelemetryKeyHash(Secret).Of(hot.Key), hot.Hash);
         });
-        Assert.Equal(6.0, hottest[0].RequestsPerSecond);
+        Assert.Equal(6.0, hottest[0].GetsPerSecond);
         Assert.Contains(hottest, hot => hot.Owner != "cache-0");
     }
 
@@ -50,7 +50,7 @@ public sealed class HotKeysTests
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
         string name = "hot-gauge-" + Guid.NewGuid().ToString("N");
         using var metrics = new MetricsRecorder(name);
-        var options = new CacheGroupOptions { NodeName = "cache-0", TimeProvider = clock, KeyHashSecret = Secret, HotKeySampleEvery = 1 };
+        var options = new CacheGroupOptions { NodeName = "cache-0", TimeProvider = clock, KeyHashSecret = Secret, HotKeysCountEveryGet = true };
         using var group = new CacheGroup(name, (_, _) => ValueTask.FromResult<LoadedValue>(new byte[1]), options);
         for (int i = 0; i < 30; i++)
         {
@@ -68,27 +68,42 @@ public sealed class HotKeysTests
     }
 
     [Fact]
-    public async Task AGroupThatRecordsKeys_ShowsTheKeyBesideItsHash()
+    public async Task EvenAGroupThatRecordsKeys_NeverPutsAKeyInClearIntoTheGauge()
     {
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
-        string name = "hot-keys-shown-" + Guid.NewGuid().ToString("N");
+        string name = "hot-keys-recorded-" + Guid.NewGuid().ToString("N");
         using var metrics = new MetricsRecorder(name);
-        var options = new CacheGroupOptions { TimeProvider = clock, KeyHashSecret = Secret, RecordKeys = true, HotKeySampleEvery = 1 };
+        var options = new CacheGroupOptions { TimeProvider = clock, KeyHashSecret = Secret, RecordKeys = true, HotKeysCountEveryGet = true };
         using var group = new CacheGroup(name, (_, _) => ValueTask.FromResult<LoadedValue>(new byte[1]), options);
         await group.GetAsync("user:42", TestToken);
 
         clock.Advance(CacheGroupOptions.HotKeyWindow);
         (_, Dictionary<string, object?> tags) = Assert.Single(metrics.ObservedWithTags("aspirecache.hot_key.rate"));
 
-        Assert.Equal("user:42", tags["aspirecache.key"]);
+        Assert.False(tags.ContainsKey("aspirecache.key"));
         Assert.Equal(new TelemetryKeyHash(Secret).Of("user:42"), tags["aspirecache.key.hash"]);
+        Assert.Equal("user:42", Assert.Single(group.HotKeys()).Key);
+    }
+
+    [Fact]
+    public async Task AHotKeyPrinted_ShowsItsHash_NotTheKey()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        using var group = new CacheGroup("hot-print", (_, _) => ValueTask.FromResult<LoadedValue>(new byte[1]), new CacheGroupOptions { TimeProvider = clock, KeyHashSecret = Secret, HotKeysCountEveryGet = true });
+        await group.GetAsync("user:42", TestToken);
+
+        clock.Advance(CacheGroupOptions.HotKeyWindow);
+        string printed = Assert.Single(group.HotKeys()).ToString();
+
+        Assert.DoesNotContain("user:42", printed, StringComparison.Ordinal);
+        Assert.Contains(new TelemetryKeyHash(Secret).Of("user:42"), printed, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task HotKeysZero_TracksNothing()
     {
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
-        using var group = new CacheGroup("hot-off", (_, _) => ValueTask.FromResult<LoadedValue>(new byte[1]), new CacheGroupOptions { TimeProvider = clock, HotKeys = 0, HotKeySampleEvery = 1 });
+        using var group = new CacheGroup("hot-off", (_, _) => ValueTask.FromResult<LoadedValue>(new byte[1]), new CacheGroupOptions { TimeProvider = clock, HotKeys = 0, HotKeysCountEveryGet = true });
         await group.GetAsync("k", TestToken);
 
         clock.Advance(CacheGroupOptions.HotKeyWindow);
