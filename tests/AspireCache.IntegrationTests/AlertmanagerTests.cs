@@ -1,3 +1,5 @@
+using YamlDotNet.RepresentationModel;
+
 namespace AspireCache.IntegrationTests;
 
 /// <summary>
@@ -45,6 +47,24 @@ public sealed class AlertmanagerTests
     }
 
     [Fact]
+    public void GrafanasDatasources_ListThePrometheusRules_AndLinkThemToTheAlertmanager()
+    {
+        YamlMappingNode prometheus = Datasource("prometheus.yaml");
+        YamlMappingNode alertmanager = Datasource("alertmanager.yaml");
+
+        // The Prometheus datasource keeps the uid the dashboards name, and Grafana's Alerting pages read its rules.
+        Assert.Equal("aspirecache-prometheus", Scalar(prometheus, "uid"));
+        Assert.Equal("true", Scalar(JsonData(prometheus), "manageAlerts"));
+        Assert.Equal("Prometheus", Scalar(JsonData(prometheus), "prometheusType"));
+
+        // The Alertmanager it names is provisioned, speaks Prometheus's API, and is at the address the AppHost sets.
+        Assert.Equal(Scalar(alertmanager, "uid"), Scalar(JsonData(prometheus), "alertmanagerUid"));
+        Assert.Equal("alertmanager", Scalar(alertmanager, "type"));
+        Assert.Equal("prometheus", Scalar(JsonData(alertmanager), "implementation"));
+        Assert.Equal("${ALERTMANAGER_URL}", Scalar(alertmanager, "url"));
+    }
+
+    [Fact]
     public async Task FromPath_AlertmanagerListensOnLoopbackOnly_WithClusteringOff_AndWaitsForItsReceiver()
     {
         if ((PrometheusFixture.MissingReason() ?? PrometheusFixture.AlertmanagerMissingReason()) is string missing)
@@ -64,6 +84,24 @@ public sealed class AlertmanagerTests
         Assert.StartsWith("--web.listen-address=127.0.0.1:", listen.Format, StringComparison.Ordinal);
         Assert.Contains(alertmanager.Annotations.OfType<WaitAnnotation>(), w => w.Resource.Name == "alerts");
     }
+
+    // The one datasource of a file of grafana/provisioning/datasources.
+    private static YamlMappingNode Datasource(string file)
+    {
+        var yaml = new YamlStream();
+        using (var reader = new StreamReader(RepositoryFiles.PathOf("grafana", "provisioning", "datasources", file)))
+        {
+            yaml.Load(reader);
+        }
+
+        var datasources = (YamlSequenceNode)((YamlMappingNode)yaml.Documents[0].RootNode).Children[new YamlScalarNode("datasources")];
+        return (YamlMappingNode)Assert.Single(datasources.Children);
+    }
+
+    private static YamlMappingNode JsonData(YamlMappingNode datasource) => (YamlMappingNode)datasource.Children[new YamlScalarNode("jsonData")];
+
+    private static string? Scalar(YamlMappingNode map, string key) =>
+        map.Children.TryGetValue(new YamlScalarNode(key), out YamlNode? value) ? ((YamlScalarNode)value).Value : null;
 
     private static async Task<object[]> ArgumentsAsync(IResource resource)
     {
