@@ -29,13 +29,9 @@ internal static partial class AlertReceiverExtensions
             // Its address takes Alertmanager's posts only; what a person reads is its log.
             .WithUrlForEndpoint(NetworkAddress.EndpointName, url => url.DisplayLocation = UrlDisplayLocation.DetailsOnly);
 
-        builder.Eventing.Subscribe<BeforeStartEvent>((started, startCancelled) =>
+        builder.Eventing.Subscribe<BeforeStartEvent>((started, _) =>
         {
-            ResourceLoggerService logs = started.Services.GetRequiredService<ResourceLoggerService>();
-            ILogger console = started.Services.GetRequiredService<ILoggerFactory>().CreateLogger("AspireCache.Alerts");
-            CancellationToken stopping = started.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
-            // Runs until the application stops, and ends quietly then.
-            _ = EchoAsync(logs.WatchAsync(receiver.Resource), console, stopping);
+            EchoOnConsole(started.Services, receiver.Resource);
             return Task.CompletedTask;
         });
 
@@ -45,6 +41,15 @@ internal static partial class AlertReceiverExtensions
     // For whoever watches the AppHost's console rather than the dashboard: the alert lines only, not the
     // orchestrator's own lines about the process. The receiver writes them one per line in category
     // "Alert" (AlertReceiver's AlertLog and appsettings.json), after the timestamp the orchestrator adds.
+    // Runs until the application stops, and ends quietly then.
+    private static void EchoOnConsole(IServiceProvider services, IResource receiver)
+    {
+        ResourceLoggerService logs = services.GetRequiredService<ResourceLoggerService>();
+        ILogger console = services.GetRequiredService<ILoggerFactory>().CreateLogger("AspireCache.Alerts");
+        CancellationToken stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        _ = EchoAsync(logs.WatchAsync(receiver), console, stopping);
+    }
+
     private static async Task EchoAsync(IAsyncEnumerable<IReadOnlyList<LogLine>> lines, ILogger console, CancellationToken stopping)
     {
         try
