@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Aspire.Hosting;
@@ -13,6 +11,9 @@ public static class ObservabilityExtensions
     /// <summary>Grafana's container image, pinned.</summary>
     public const string GrafanaImage = "grafana/grafana:12.1.1";
 
+    /// <summary>Alertmanager's container image, pinned.</summary>
+    public const string AlertmanagerImage = "prom/alertmanager:v0.28.1";
+
     /// <summary>The Prometheus job of the cache nodes, which the dashboards of <c>grafana/</c> select.</summary>
     public const string CacheJobName = "aspirecache";
 
@@ -22,11 +23,13 @@ public static class ObservabilityExtensions
     /// <summary>
     /// Adds Prometheus scraping every node of <paramref name="cluster"/> (job <see cref="CacheJobName"/>) and
     /// <paramref name="otherJobs"/> on their allocated addresses and evaluating the alerting rules of
-    /// <c>prometheus/alerts.yml</c>, and Grafana with the dashboards of <c>grafana/</c>. Where a container
-    /// runtime answers, both run as containers (the usual Aspire way). Where none does, Prometheus runs as
-    /// the <c>prometheus</c> executable found on PATH (Debian's package) and Grafana is left out.
-    /// <c>Observability:Mode</c> picks one of <c>auto</c> (the default), <c>containers</c>, <c>executable</c>
-    /// or <c>off</c>. Whatever is left out is said in one log line at start.
+    /// <c>prometheus/alerts.yml</c>; Alertmanager, to which Prometheus sends the alerts that fire and which
+    /// routes them as <c>prometheus/alertmanager.yml</c> says, by default to the <c>alerts</c> resource, whose
+    /// log lists them; and Grafana with the dashboards of <c>grafana/</c>. Where a container runtime answers,
+    /// all three run as containers (the usual Aspire way). Where none does, Prometheus and Alertmanager run
+    /// from PATH (Debian's <c>prometheus</c> and <c>prometheus-alertmanager</c> packages), each where it is
+    /// installed, and Grafana is left out. <c>Observability:Mode</c> picks one of <c>auto</c> (the default),
+    /// <c>containers</c>, <c>executable</c> or <c>off</c>. Whatever is left out is said in a log line at start.
     /// </summary>
     /// <param name="builder">The application builder.</param>
     /// <param name="cluster">The cache cluster whose nodes are scraped.</param>
@@ -50,8 +53,8 @@ public static class ObservabilityExtensions
 
         if (mode == "off")
         {
-            LogAtStart(builder, LogLevel.Information, "Prometheus and Grafana are off (Observability:Mode=off).");
-            return new MetricsStack(null, null);
+            StartupLog.Write(builder, LogLevel.Information, "Prometheus, Alertmanager and Grafana are off (Observability:Mode=off).");
+            return new MetricsStack(null, null, null);
         }
 
         ScrapeJob[] jobs = [new ScrapeJob(CacheJobName, [.. cluster.Resource.Nodes.Select(builder.CreateResourceBuilder)]), .. otherJobs];
@@ -61,24 +64,40 @@ public static class ObservabilityExtensions
         // "containers" trusts the operator (Aspire reports a missing runtime itself); "auto" asks first.
         if (mode == "containers" || (mode == "auto" && ContainerRuntimeProbe.FindRunning(builder.Configuration, out why) is not null))
         {
-            IResourceBuilder<ContainerResource> prometheusContainer = builder.AddPrometheusContainer(jobs, scrapeInterval);
-            return new MetricsStack(prometheusContainer, builder.AddGrafanaContainer(prometheusContainer));
+            IResourceBuilder<ContainerResource> alertmanagerContainer = builder.AddAlertmanagerContainer(builder.AddAlertReceiver());
+            IResourceBuilder<ContainerResource> prometheusContainer = builder.AddPrometheusContainer(jobs, scrapeInterval, alertmanagerContainer);
+            return new MetricsStack(prometheusContainer, alertmanagerContainer, builder.AddGrafanaContainer(prometheusContainer, alertmanagerContainer));
         }
 
-        IResourceBuilder<ExecutableResource>? prometheus = builder.AddPrometheusExecutable(jobs, scrapeInterval);
-        LogAtStart(builder, prometheus is null
-            ? ("Prometheus is not on PATH, so metrics are not kept (install it: apt-get install prometheus). Grafana is left out too: it runs only as a container, and no container runtime answered.", LogLevel.Warning)
-            : ($"Grafana is left out: it runs only as a container, and no container runtime answered ({why}). Prometheus runs from PATH; its \"Hit ratio\" link shows the graph. For Grafana with the dashboards of grafana/, install Docker or Podman, start it, and run the AppHost again.", LogLevel.Information));
-        return new MetricsStack(prometheus, null);
+        const string NoGrafana = "Grafana is left out: it runs only as a container, and no container runtime answered";
+        string? prometheusExecutable = ToolsOnPath.Find("prometheus");
+        if (prometheusExecutable is null)
+        {
+            StartupLog.Write(builder, LogLevel.Warning, $"Prometheus is not on PATH, so metrics are not kept and alerts not evaluated (install it: apt-get install prometheus). Alertmanager is left out with it. {NoGrafana}.");
+            return new MetricsStack(null, null, null);
+        }
+
+        // Alertmanager only where it is installed: without it, alerts show on Prometheus's Alerts page and go nowhere.
+        string? alertmanagerExecutable = ToolsOnPath.Find(AlertmanagerExtensions.ExecutableNames);
+        IResourceBuilder<ExecutableResource>? alertmanager = alertmanagerExecutable is null ? null
+            : builder.AddAlertmanagerExecutable(alertmanagerExecutable, builder.AddAlertReceiver());
+        if (alertmanager is null)
+        {
+            StartupLog.Write(builder, LogLevel.Information, "Alertmanager is not on PATH, so alerts that fire show on Prometheus's Alerts page only and are sent nowhere (install it: apt-get install prometheus-alertmanager; the alerts resource then lists them).");
+        }
+
+        IResourceBuilder<ExecutableResource> prometheus = builder.AddPrometheusExecutable(prometheusExecutable, jobs, scrapeInterval, alertmanager);
+        StartupLog.Write(builder, LogLevel.Information, $"{NoGrafana} ({why}). Prometheus runs from PATH; its \"Hit ratio\" link shows the graph. For Grafana with the dashboards of grafana/, install Docker or Podman, start it, and run the AppHost again.");
+        return new MetricsStack(prometheus, alertmanager, null);
     }
 
-    private static IResourceBuilder<ContainerResource> AddPrometheusContainer(this IDistributedApplicationBuilder builder, ScrapeJob[] jobs, TimeSpan scrapeInterval)
+    private static IResourceBuilder<ContainerResource> AddPrometheusContainer(this IDistributedApplicationBuilder builder, ScrapeJob[] jobs, TimeSpan scrapeInterval, IResourceBuilder<ContainerResource> alertmanager)
     {
         string alertRules = AlertRules.PathIn(builder);
         string[] image = PrometheusImage.Split(':');
         IResourceBuilder<ContainerResource> prometheus = builder.AddContainer("prometheus", image[0], image[1])
-            .WithHttpEndpoint(targetPort: 9090, name: PrometheusConfig.EndpointName)
-            .WithUrlForEndpoint(PrometheusConfig.EndpointName, url => url.DisplayText = "Prometheus")
+            .WithHttpEndpoint(targetPort: 9090, name: NetworkAddress.EndpointName)
+            .WithUrlForEndpoint(NetworkAddress.EndpointName, url => url.DisplayText = "Prometheus")
             .WithHitRatioLink()
             // Arguments replace the image's command, so its defaults are repeated.
             .WithArgs("--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus", "--storage.tsdb.retention.time=1d")
@@ -89,7 +108,7 @@ public static class ObservabilityExtensions
                 new ContainerFile
                 {
                     Name = "prometheus.yml",
-                    Contents = await PrometheusConfig.BuildAsync(jobs, scrapeInterval, [AlertRules.ContainerPath], KnownNetworkIdentifiers.DefaultAspireContainerNetwork, cancellationToken),
+                    Contents = await PrometheusConfig.BuildAsync(jobs, scrapeInterval, [AlertRules.ContainerPath], alertmanager.Resource, KnownNetworkIdentifiers.DefaultAspireContainerNetwork, cancellationToken),
                 },
                 new ContainerFile
                 {
@@ -104,7 +123,7 @@ public static class ObservabilityExtensions
         return prometheus;
     }
 
-    private static IResourceBuilder<ContainerResource> AddGrafanaContainer(this IDistributedApplicationBuilder builder, IResourceBuilder<ContainerResource> prometheus)
+    private static IResourceBuilder<ContainerResource> AddGrafanaContainer(this IDistributedApplicationBuilder builder, IResourceBuilder<ContainerResource> prometheus, IResourceBuilder<ContainerResource> alertmanager)
     {
         string grafana = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "grafana"));
         string[] image = GrafanaImage.Split(':');
@@ -125,32 +144,32 @@ public static class ObservabilityExtensions
             .WithEnvironment("GF_AUTH_ANONYMOUS_ENABLED", "true")
             .WithEnvironment("GF_AUTH_ANONYMOUS_ORG_ROLE", "Admin")
             .WithEnvironment("GF_AUTH_DISABLE_LOGIN_FORM", "true")
-            .WithEnvironment("PROMETHEUS_URL", prometheus.GetEndpoint(PrometheusConfig.EndpointName))
+            // The addresses the datasources of grafana/provisioning/datasources read.
+            .WithEnvironment("PROMETHEUS_URL", prometheus.GetEndpoint(NetworkAddress.EndpointName))
+            .WithEnvironment("ALERTMANAGER_URL", alertmanager.GetEndpoint(NetworkAddress.EndpointName))
             .WaitFor(prometheus);
     }
 
-    /// <summary>Prometheus from PATH, or null when there is none.</summary>
-    private static IResourceBuilder<ExecutableResource>? AddPrometheusExecutable(this IDistributedApplicationBuilder builder, ScrapeJob[] jobs, TimeSpan scrapeInterval)
+    /// <summary>Prometheus from PATH (<paramref name="executable"/>), sending alerts to <paramref name="alertmanager"/> if there is one.</summary>
+    private static IResourceBuilder<ExecutableResource> AddPrometheusExecutable(
+        this IDistributedApplicationBuilder builder,
+        string executable,
+        ScrapeJob[] jobs,
+        TimeSpan scrapeInterval,
+        IResourceBuilder<ExecutableResource>? alertmanager)
     {
-        string? executable = FindOnPath("prometheus");
-        if (executable is null)
-        {
-            return null;
-        }
-
-        // A fresh folder per run for the generated config and the time-series database, made only when
-        // Prometheus starts: an application model that is built but never run leaves nothing behind.
-        string folder = Path.Combine(Path.GetTempPath(), "aspirecache-prometheus-" + Guid.NewGuid().ToString("N"));
+        // The generated config and the time-series database.
+        string folder = RunFolder.For(builder, "prometheus");
         string configFile = Path.Combine(folder, "prometheus.yml");
 
         IResourceBuilder<ExecutableResource> prometheus = builder.AddExecutable("prometheus", executable, Path.GetTempPath())
             // Not proxied: Prometheus itself listens on the port the orchestrator allocates.
-            .WithHttpEndpoint(name: PrometheusConfig.EndpointName, env: null, isProxied: false)
-            .WithUrlForEndpoint(PrometheusConfig.EndpointName, url => url.DisplayText = "Prometheus")
+            .WithHttpEndpoint(name: NetworkAddress.EndpointName, env: null, isProxied: false)
+            .WithUrlForEndpoint(NetworkAddress.EndpointName, url => url.DisplayText = "Prometheus")
             .WithHitRatioLink()
             .WithHttpHealthCheck("/-/ready");
 
-        EndpointReference http = prometheus.GetEndpoint(PrometheusConfig.EndpointName);
+        EndpointReference http = prometheus.GetEndpoint(NetworkAddress.EndpointName);
         prometheus.WithArgs(context =>
         {
             context.Args.Add($"--config.file={configFile}");
@@ -164,18 +183,12 @@ public static class ObservabilityExtensions
         {
             Directory.CreateDirectory(folder);
             // The repository's own file, by absolute path: Prometheus on the host reads it where it is.
-            string config = await PrometheusConfig.BuildAsync(jobs, scrapeInterval, [AlertRules.PathIn(builder)], network: null, cancellationToken);
+            string config = await PrometheusConfig.BuildAsync(jobs, scrapeInterval, [AlertRules.PathIn(builder)], alertmanager?.Resource, network: null, cancellationToken);
             await File.WriteAllTextAsync(configFile, config, cancellationToken);
         });
 
+        // Alertmanager is not waited for: Prometheus keeps alerts until it answers.
         WaitForTargets(prometheus, jobs);
-
-        builder.Eventing.Subscribe<BeforeStartEvent>((started, _) =>
-        {
-            started.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped.Register(() => DeleteQuietly(folder));
-            return Task.CompletedTask;
-        });
-
         return prometheus;
     }
 
@@ -184,7 +197,7 @@ public static class ObservabilityExtensions
         where T : IResourceWithEndpoints =>
         prometheus.WithUrls(urls =>
         {
-            EndpointReference http = prometheus.GetEndpoint(PrometheusConfig.EndpointName);
+            EndpointReference http = prometheus.GetEndpoint(NetworkAddress.EndpointName);
             if (http.IsAllocated)
             {
                 urls.Urls.Add(new ResourceUrlAnnotation
@@ -221,41 +234,4 @@ public static class ObservabilityExtensions
             ? interval
             : throw new InvalidOperationException($"Prometheus:ScrapeInterval must be a TimeSpan of at least 00:00:01; it is '{configured}'.");
     }
-
-    private static void DeleteQuietly(string folder)
-    {
-        try
-        {
-            if (Directory.Exists(folder))
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-        }
-        catch (IOException)
-        {
-            // A leftover temporary folder is harmless.
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
-
-    private static string? FindOnPath(string executable) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(folder => Path.Combine(folder, executable))
-            .FirstOrDefault(File.Exists);
-
-    // The AppHost has no logger before it is built; this logs once it starts, beside Aspire's own lines.
-    private static void LogAtStart(IDistributedApplicationBuilder builder, (string Message, LogLevel Level) line) =>
-        builder.Eventing.Subscribe<BeforeStartEvent>((started, _) =>
-        {
-            ILogger logger = started.Services.GetRequiredService<ILoggerFactory>().CreateLogger("AspireCache.AppHost");
-#pragma warning disable CA2254 // The messages are this class's own sentences, not templates with arguments.
-            logger.Log(line.Level, line.Message);
-#pragma warning restore CA2254
-            return Task.CompletedTask;
-        });
-
-    private static void LogAtStart(IDistributedApplicationBuilder builder, LogLevel level, string message) => LogAtStart(builder, (message, level));
 }

@@ -11,14 +11,19 @@ namespace Aspire.Hosting;
 /// </remarks>
 internal static class PrometheusConfig
 {
-    public const string EndpointName = "http";
-
     /// <param name="jobs">What to scrape.</param>
     /// <param name="scrapeInterval">How often; rules are evaluated as often.</param>
     /// <param name="ruleFiles">Rule files to load, as paths Prometheus can open (absolute, or relative to this config file).</param>
+    /// <param name="alertmanager">The Alertmanager that firing alerts are sent to; null for none (they show on Prometheus's Alerts page only).</param>
     /// <param name="network">Where Prometheus runs: null for the host, a container network for a container.</param>
     /// <param name="cancellationToken">Cancels the resolution of addresses.</param>
-    public static async Task<string> BuildAsync(IEnumerable<ScrapeJob> jobs, TimeSpan scrapeInterval, IReadOnlyList<string> ruleFiles, NetworkIdentifier? network, CancellationToken cancellationToken)
+    public static async Task<string> BuildAsync(
+        IEnumerable<ScrapeJob> jobs,
+        TimeSpan scrapeInterval,
+        IReadOnlyList<string> ruleFiles,
+        IResourceWithEndpoints? alertmanager,
+        NetworkIdentifier? network,
+        CancellationToken cancellationToken)
     {
         string interval = $"{Math.Max(1, (int)scrapeInterval.TotalSeconds).ToString(CultureInfo.InvariantCulture)}s";
         var yaml = new StringBuilder()
@@ -37,6 +42,14 @@ internal static class PrometheusConfig
             }
         }
 
+        if (alertmanager is not null)
+        {
+            yaml.AppendLine("alerting:")
+                .AppendLine("  alertmanagers:")
+                .AppendLine("    - static_configs:")
+                .AppendLine($"        - targets: ['{await NetworkAddress.HostAndPortAsync(alertmanager, network, cancellationToken)}']");
+        }
+
         yaml.AppendLine("scrape_configs:");
 
         foreach (ScrapeJob job in jobs)
@@ -46,11 +59,7 @@ internal static class PrometheusConfig
                 .AppendLine("    static_configs:");
             foreach (IResourceBuilder<IResourceWithEndpoints> target in job.Targets)
             {
-                EndpointReference endpoint = network is null
-                    ? target.Resource.GetEndpoint(EndpointName)
-                    : target.Resource.GetEndpoint(EndpointName, network);
-                string? hostAndPort = await endpoint.Property(EndpointProperty.HostAndPort).GetValueAsync(cancellationToken);
-                yaml.AppendLine($"      - targets: ['{hostAndPort}']")
+                yaml.AppendLine($"      - targets: ['{await NetworkAddress.HostAndPortAsync(target.Resource, network, cancellationToken)}']")
                     .AppendLine($"        labels: {{ instance: '{target.Resource.Name}' }}");
             }
         }

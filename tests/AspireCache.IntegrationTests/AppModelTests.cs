@@ -107,11 +107,12 @@ public sealed class AppModelTests
     {
         // Everything here is plain HTTP; a project Aspire may give a certificate makes the dashboard warn,
         // on every page, on a machine that has no trusted one (the newcomer test's screenshots check the page).
+        // With containers, every project is in the model whatever is installed (alerts is Alertmanager's receiver).
         await using IDistributedApplicationTestingBuilder builder =
-            await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["NodeCount=3"], Token);
+            await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(["NodeCount=3", "Observability:Mode=containers"], Token);
 
         ProjectResource[] projects = [.. builder.Resources.OfType<ProjectResource>()];
-        Assert.Equal(["cache-0", "cache-1", "cache-2", "demoapi", "demobackend", "loadgen"], projects.Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["alerts", "cache-0", "cache-1", "cache-2", "demoapi", "demobackend", "loadgen"], projects.Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.All(projects, project =>
         {
 #pragma warning disable ASPIRECERTIFICATES001

@@ -66,11 +66,15 @@ public class ClusterFixture : IAsyncLifetime
 
     /// <summary>Waits, within <paramref name="within"/>, until every node sees every member in its ring.</summary>
     public Task WaitForWholeRingsAsync(TimeSpan within, CancellationToken cancellationToken) =>
+        WaitForWholeRingsAsync(Nodes.Values, within, cancellationToken);
+
+    /// <summary>Waits, within <paramref name="within"/>, until each of <paramref name="nodes"/> sees all <see cref="NodeNames"/> in its ring.</summary>
+    public static Task WaitForWholeRingsAsync(IEnumerable<HttpClient> nodes, TimeSpan within, CancellationToken cancellationToken) =>
         Waits.UntilAsync(
             $"every node has all {NodeNames.Length} members in its ring",
             async () =>
             {
-                foreach (HttpClient node in Nodes.Values)
+                foreach (HttpClient node in nodes)
                 {
                     ClusterAnswer answer = await ClusterAnswer.ReadAsync(node, cancellationToken);
                     if (!answer.HasWholeRing(NodeNames.Length))

@@ -1,7 +1,10 @@
 namespace AspireCache.IntegrationTests;
 
 /// <summary>The application with Prometheus scraping it, started once for the observability tests.</summary>
-/// <remarks>Prometheus runs as an executable found on PATH; where there is none, nothing starts and the tests skip.</remarks>
+/// <remarks>
+/// Prometheus runs as an executable found on PATH; where there is none, nothing starts and the tests skip.
+/// Alertmanager and its receiver (the alerts resource) run beside it where Alertmanager is installed.
+/// </remarks>
 public sealed class PrometheusFixture : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
@@ -16,6 +19,9 @@ public sealed class PrometheusFixture : IAsyncLifetime
     public HttpClient Prometheus { get; private set; } = null!;
 
     public HttpClient Backend { get; private set; } = null!;
+
+    /// <summary>The running application, for tests that stop a resource or read one's logs.</summary>
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("The application has not started.");
 
     public async ValueTask InitializeAsync()
     {
@@ -74,4 +80,9 @@ public sealed class PrometheusFixture : IAsyncLifetime
     public static string? MissingReason() => MissingTool.IsOnPath("prometheus")
         ? null
         : "The 'prometheus' executable is not on PATH (install Debian's prometheus package; .ci/run does).";
+
+    /// <summary>Why tests that need Alertmanager cannot run here, or null when they can: the AppHost runs it under either name.</summary>
+    public static string? AlertmanagerMissingReason() => MissingTool.IsOnPath("prometheus-alertmanager") || MissingTool.IsOnPath("alertmanager")
+        ? null
+        : "Neither 'prometheus-alertmanager' nor 'alertmanager' is on PATH (install Debian's prometheus-alertmanager package; .ci/run does).";
 }
