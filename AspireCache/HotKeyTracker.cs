@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace AspireCache;
 
 /// <summary>
@@ -13,9 +15,11 @@ namespace AspireCache;
 /// counters sit in a min-heap, so each step is O(log counters).
 /// </para>
 /// <para>
-/// Only about one get in <see cref="SampleEvery"/> is counted (a per-thread countdown of random length), so a
+/// Only about one get in <see cref="SampleEvery"/> is offered (a per-thread countdown of random length), so a
 /// hit pays one thread-local decrement and a sampled get a few steps of the heap under a lock that is never
-/// held across anything but those steps.
+/// held across anything but those steps. A busy node keeps only one offered get in so many, chosen at random,
+/// so that each window counts about <see cref="SamplesPerWindow"/>: the work per window is bounded (about
+/// 4,096 × 0.5 µs per 10 s), and so is the time the hot path gives it.
 /// </para>
 /// <para>
 /// Keys are ranked by the count they are sure to have (counter less overestimate), and only keys sure to have
@@ -30,8 +34,11 @@ namespace AspireCache;
 /// </remarks>
 internal sealed class HotKeyTracker
 {
-    /// <summary>One get in how many is counted, on average.</summary>
+    /// <summary>One get in how many is offered to the tracker, on average.</summary>
     public const int SampleEvery = 16;
+
+    /// <summary>About how many samples a busy tracker counts per window, however busy: its work per window is bounded.</summary>
+    public const int SamplesPerWindow = 4096;
 
     // The countdown is per thread and shared by every tracker on it: each get, of whatever group, is counted
     // with the same chance, which is all the sampling needs.
@@ -40,7 +47,6 @@ internal sealed class HotKeyTracker
 
     private readonly int _shown;
     private readonly bool _countEveryGet;
-    private readonly int _getsPerSample;
     private readonly TimeSpan _window;
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
@@ -53,7 +59,14 @@ internal sealed class HotKeyTracker
 
     private long _windowStarted;
     private long _samples;
+
+    // Of the gets offered, one in this many is counted this window: 1 until a window brings more than
+    // SamplesPerWindow, then enough to keep about that many. Set only when a window ends.
+    private int _keepOneIn = 1;
     private IReadOnlyList<HotKeyRate> _last = [];
+
+    /// <summary>Of the gets offered, one in how many this window counts; for tests.</summary>
+    internal int KeepOneIn => _keepOneIn;
 
     /// <param name="shown">How many keys <see cref="HotKeys"/> gives at most.</param>
     /// <param name="time">The clock that ends windows.</param>
@@ -64,7 +77,6 @@ internal sealed class HotKeyTracker
         ArgumentOutOfRangeException.ThrowIfLessThan(shown, 1);
         _shown = shown;
         _countEveryGet = countEveryGet;
-        _getsPerSample = countEveryGet ? 1 : SampleEvery;
         _window = window ?? CacheGroupOptions.HotKeyWindow;
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_window, TimeSpan.Zero, nameof(window));
         _time = time;
@@ -78,24 +90,13 @@ internal sealed class HotKeyTracker
     }
 
     /// <summary>Counts a get of the key, if it falls in the sample.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Record(string key)
     {
-        if (!_countEveryGet)
+        // Inlined into the get, so that a get outside the sample costs a thread-local decrement and no call.
+        if (_countEveryGet || --_untilSample <= 0)
         {
-            if (--_untilSample > 0)
-            {
-                return;
-            }
-
-            // A random gap of mean SampleEvery, so that no request pattern lines up with the sampling.
-            _untilSample = Random.Shared.Next(1, 2 * SampleEvery);
-        }
-
-        lock (_lock)
-        {
-            EndWindowIfDue();
-            Count(key);
-            _samples++;
+            RecordSample(key);
         }
     }
 
@@ -106,6 +107,27 @@ internal sealed class HotKeyTracker
         {
             EndWindowIfDue();
             return _last;
+        }
+    }
+
+    private void RecordSample(string key)
+    {
+        if (!_countEveryGet)
+        {
+            // A random gap of mean SampleEvery, so that no request pattern lines up with the sampling.
+            _untilSample = Random.Shared.Next(1, 2 * SampleEvery);
+            int keepOneIn = _keepOneIn;
+            if (keepOneIn > 1 && Random.Shared.Next(keepOneIn) != 0)
+            {
+                return;
+            }
+        }
+
+        lock (_lock)
+        {
+            EndWindowIfDue();
+            Count(key);
+            _samples++;
         }
     }
 
@@ -122,7 +144,7 @@ internal sealed class HotKeyTracker
         Counter[] counters = _heap[.._size];
         Array.Sort(counters, static (a, b) => b.Guaranteed.CompareTo(a.Guaranteed));
         double vouched = (double)_samples / _heap.Length;
-        double perSecond = _getsPerSample / lasted.TotalSeconds;
+        double perSecond = (_countEveryGet ? 1 : SampleEvery * _keepOneIn) / lasted.TotalSeconds;
         var hot = new List<HotKeyRate>(_shown);
         foreach (Counter counter in counters)
         {
@@ -135,6 +157,12 @@ internal sealed class HotKeyTracker
         }
 
         _last = hot;
+        if (!_countEveryGet)
+        {
+            // The samples this window was offered, and as many per window as counting all of them would have kept.
+            _keepOneIn = (int)Math.Clamp(_samples * _keepOneIn / SamplesPerWindow, 1, int.MaxValue);
+        }
+
         _counters.Clear();
         _size = 0;
         _samples = 0;
