@@ -147,13 +147,14 @@ public sealed class CacheGroupOptions
 
     /// <summary>
     /// How many of its most requested keys the group finds on this node (<see cref="CacheGroup.HotKeys"/>),
-    /// with their rates over the last complete window of 10 s. It counts a random sixteenth of the gets in
-    /// 8 counters per key shown (at least 64), so a hit pays a thread-local decrement and a sampled get a few
-    /// steps of a small heap. Default 10; 0 turns it off.
+    /// with their rates over the last complete window of 10 s, in 8 counters per key shown (at least 64). A
+    /// window counts every get while they are fewer than about 4,096, else a random sample of about that many,
+    /// so a hit on a busy node pays a thread-local decrement and a counted get a few steps of a small heap.
+    /// Default 10; 0 turns it off.
     /// </summary>
     public int HotKeys { get; set; } = DefaultHotKeys;
 
-    /// <summary>Whether the hot-key tracker counts every get instead of a sixteenth: for tests that need exact counts.</summary>
+    /// <summary>Whether the hot-key tracker counts every get however many there are: for tests that need exact counts.</summary>
     internal bool HotKeysCountEveryGet { get; set; }
 
     /// <summary>

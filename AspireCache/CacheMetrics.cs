@@ -184,7 +184,7 @@ internal sealed class CacheMetrics
             "aspirecache.hot_key.rate",
             ObserveHotKeys,
             unit: null,
-            "Gets per second of this node's most requested keys (hot keys) over the last complete 10 s window, estimated from a sample, by key hash and owner.");
+            "Gets per second of this node's most requested keys (hot keys) over the last complete 10 s window (estimated from a sample on a busy node), by key hash and owner.");
     }
 
     public void Register(CacheGroup group) => _groups.AddOrUpdate(group, null);

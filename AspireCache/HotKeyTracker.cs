@@ -3,8 +3,9 @@ using System.Runtime.CompilerServices;
 namespace AspireCache;
 
 /// <summary>
-/// Finds a group's most requested keys on this node in bounded memory: Space-Saving (Metwally, Agrawal and
-/// El Abbadi, 2005) over a random sample of the gets, counted in windows of fixed length.
+/// Finds a group's most requested keys on this node in bounded memory and bounded time: Space-Saving
+/// (Metwally, Agrawal and El Abbadi, 2005) over the gets, or a random sample of them when they are many,
+/// counted in windows of fixed length.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -15,11 +16,11 @@ namespace AspireCache;
 /// counters sit in a min-heap, so each step is O(log counters).
 /// </para>
 /// <para>
-/// Only about one get in <see cref="SampleEvery"/> is offered (a per-thread countdown of random length), so a
-/// hit pays one thread-local decrement and a sampled get a few steps of the heap under a lock that is never
-/// held across anything but those steps. A busy node keeps only one offered get in so many, chosen at random,
-/// so that each window counts about <see cref="SamplesPerWindow"/>: the work per window is bounded (about
-/// 4,096 × 0.5 µs per 10 s), and so is the time the hot path gives it.
+/// A window counts about <see cref="SamplesPerWindow"/> gets however busy the node: every get while they are
+/// fewer, else one in so many (a per-thread countdown of random length, set from the last window's rate). So a
+/// quiet node's list is exact, and a busy node's costs a thread-local decrement per get and about 4,096 counted
+/// samples per window (a lookup and a few heap steps each, under a lock held for nothing else). A burst that
+/// brings four times that many to a window sampled for a quiet one ends it early.
 /// </para>
 /// <para>
 /// Keys are ranked by the count they are sure to have (counter less overestimate), and only keys sure to have
@@ -27,29 +28,24 @@ namespace AspireCache;
 /// counters hold whichever keys came last, and none of them is shown as hot.
 /// </para>
 /// <para>
-/// Rates are those of the last complete window: once a window has lasted its length, the next sampled get or
+/// Rates are those of the last complete window: once a window has lasted its length, the next counted get or
 /// read ends it, its counts become rates per second of the time it really lasted, and counting starts again
 /// from nothing, so a key that cools down leaves the list within two windows.
 /// </para>
 /// </remarks>
-internal sealed class HotKeyTracker
+internal sealed class HotKeyTracker : IDisposable
 {
-    /// <summary>One get in how many is offered to the tracker, on average.</summary>
-    public const int SampleEvery = 16;
-
-    /// <summary>About how many samples a busy tracker counts per window, however busy: its work per window is bounded.</summary>
+    /// <summary>About how many gets a window counts, however busy the node: the tracker's work per window is bounded.</summary>
     public const int SamplesPerWindow = 4096;
-
-    // The countdown is per thread and shared by every tracker on it: each get, of whatever group, is counted
-    // with the same chance, which is all the sampling needs.
-    [ThreadStatic]
-    private static int _untilSample;
 
     private readonly int _shown;
     private readonly bool _countEveryGet;
     private readonly TimeSpan _window;
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
+
+    // Gets left until this thread's next counted one. Per tracker, since each has its own rate.
+    private readonly ThreadLocal<Countdown> _countdowns = new(() => new Countdown());
 
     // The min-heap of counters by count, and each key's counter; a counter knows its place in the heap, so
     // that moving it costs no lookup. Counters are reused, never allocated after the first window.
@@ -60,18 +56,14 @@ internal sealed class HotKeyTracker
     private long _windowStarted;
     private long _samples;
 
-    // Of the gets offered, one in this many is counted this window: 1 until a window brings more than
-    // SamplesPerWindow, then enough to keep about that many. Set only when a window ends.
-    private int _keepOneIn = 1;
+    // One get in this many, on average, is counted this window; set when a window ends, from its rate.
+    private volatile int _sampleEvery = 1;
     private IReadOnlyList<HotKeyRate> _last = [];
-
-    /// <summary>Of the gets offered, one in how many this window counts; for tests.</summary>
-    internal int KeepOneIn => _keepOneIn;
 
     /// <param name="shown">How many keys <see cref="HotKeys"/> gives at most.</param>
     /// <param name="time">The clock that ends windows.</param>
     /// <param name="window">How long one window of counts lasts; <see cref="CacheGroupOptions.HotKeyWindow"/> when null.</param>
-    /// <param name="countEveryGet">Counts every get instead of a sample (for tests that need exact counts).</param>
+    /// <param name="countEveryGet">Counts every get however many there are (for tests that need exact counts).</param>
     public HotKeyTracker(int shown, TimeProvider time, TimeSpan? window = null, bool countEveryGet = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(shown, 1);
@@ -89,14 +81,18 @@ internal sealed class HotKeyTracker
         _windowStarted = time.GetTimestamp();
     }
 
+    /// <summary>One get in how many, on average, this window counts; for tests.</summary>
+    internal int SampleEvery => _sampleEvery;
+
     /// <summary>Counts a get of the key, if it falls in the sample.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Record(string key)
     {
         // Inlined into the get, so that a get outside the sample costs a thread-local decrement and no call.
-        if (_countEveryGet || --_untilSample <= 0)
+        Countdown countdown = _countdowns.Value!;
+        if (--countdown.Left <= 0)
         {
-            RecordSample(key);
+            RecordSample(key, countdown);
         }
     }
 
@@ -110,19 +106,14 @@ internal sealed class HotKeyTracker
         }
     }
 
-    private void RecordSample(string key)
-    {
-        if (!_countEveryGet)
-        {
-            // A random gap of mean SampleEvery, so that no request pattern lines up with the sampling.
-            _untilSample = Random.Shared.Next(1, 2 * SampleEvery);
-            int keepOneIn = _keepOneIn;
-            if (keepOneIn > 1 && Random.Shared.Next(keepOneIn) != 0)
-            {
-                return;
-            }
-        }
+    /// <summary>Lets go of the per-thread countdowns.</summary>
+    public void Dispose() => _countdowns.Dispose();
 
+    private void RecordSample(string key, Countdown countdown)
+    {
+        // A random gap of mean SampleEvery, so that no request pattern lines up with the sampling.
+        int sampleEvery = _sampleEvery;
+        countdown.Left = sampleEvery == 1 ? 1 : Random.Shared.Next(1, 2 * sampleEvery);
         lock (_lock)
         {
             EndWindowIfDue();
@@ -135,7 +126,8 @@ internal sealed class HotKeyTracker
     {
         long now = _time.GetTimestamp();
         TimeSpan lasted = _time.GetElapsedTime(_windowStarted, now);
-        if (lasted < _window)
+        bool burst = _samples >= 4 * SamplesPerWindow && lasted > TimeSpan.Zero;
+        if (lasted < _window && !burst)
         {
             return;
         }
@@ -144,7 +136,7 @@ internal sealed class HotKeyTracker
         Counter[] counters = _heap[.._size];
         Array.Sort(counters, static (a, b) => b.Guaranteed.CompareTo(a.Guaranteed));
         double vouched = (double)_samples / _heap.Length;
-        double perSecond = (_countEveryGet ? 1 : SampleEvery * _keepOneIn) / lasted.TotalSeconds;
+        double perSecond = _sampleEvery / lasted.TotalSeconds;
         var hot = new List<HotKeyRate>(_shown);
         foreach (Counter counter in counters)
         {
@@ -159,8 +151,9 @@ internal sealed class HotKeyTracker
         _last = hot;
         if (!_countEveryGet)
         {
-            // The samples this window was offered, and as many per window as counting all of them would have kept.
-            _keepOneIn = (int)Math.Clamp(_samples * _keepOneIn / SamplesPerWindow, 1, int.MaxValue);
+            // The gets a full window brings at this window's rate, over the samples a window should count.
+            double getsPerWindow = _samples * perSecond * _window.TotalSeconds;
+            _sampleEvery = (int)Math.Clamp(getsPerWindow / SamplesPerWindow, 1, int.MaxValue);
         }
 
         _counters.Clear();
@@ -241,6 +234,11 @@ internal sealed class HotKeyTracker
         (_heap[a], _heap[b]) = (_heap[b], _heap[a]);
         _heap[a].Position = a;
         _heap[b].Position = b;
+    }
+
+    private sealed class Countdown
+    {
+        public int Left { get; set; }
     }
 
     private sealed class Counter

@@ -69,13 +69,16 @@ public sealed class MembershipHttpTests(CacheNodeFactory node) : IClassFixture<C
         Assert.True(response.IsSuccessStatusCode, $"the peer request answered {(int)response.StatusCode}");
     }
 
-    // The Prometheus series, as an operator's alert would read it; absent until the first disagreement.
+    // The Prometheus series, as an operator's alert would read it; absent until the first disagreement. Summed
+    // over its lines: OpenTelemetry listens to meters by name process-wide, so the other test nodes alive in
+    // this process show a series of their own here, whose order is not fixed.
     private async Task<double> DisagreementsAsync()
     {
         using HttpClient anonymous = NodeClients.Anonymous(node);
         string metrics = await anonymous.GetStringAsync("/metrics", Token);
-        string? line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith("aspirecache_membership_disagreements_total", StringComparison.Ordinal));
-        return line is null ? 0 : double.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture); // name{labels} value [timestamp]
+        return metrics.Split('\n')
+            .Where(l => l.StartsWith("aspirecache_membership_disagreements_total", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture)); // name{labels} value [timestamp]
     }
 
     private sealed class CapturingHandler(TaskCompletionSource<HttpRequestMessage> seen) : HttpMessageHandler

@@ -135,35 +135,14 @@ public sealed class HotKeyTrackerTests
     }
 
     [Fact]
-    public void Sampled_OneGetInSixteen_EstimatesTheRateOfAHotKey()
-    {
-        var clock = new FakeTimeProvider();
-        var tracker = new HotKeyTracker(5, clock, Window, countEveryGet: false);
-
-        // 160,000 gets of one key among 160,000 spread over 1,000 others: 16,000 a second over the window.
-        for (int i = 0; i < 160_000; i++)
-        {
-            tracker.Record("hot");
-            tracker.Record("cold:" + (i % 1000));
-        }
-
-        clock.Advance(Window);
-        HotKeyRate first = tracker.HotKeys()[0];
-
-        // About 10,000 samples of the hot key: the estimate's standard error is 1 %; 10 % is a bound no seed breaks.
-        Assert.Equal("hot", first.Key);
-        Assert.InRange(first.GetsPerSecond, 14_400, 17_600);
-    }
-
-    [Fact]
     public void ABusyTracker_CountsAboutSamplesPerWindow_AndItsRatesStayRight()
     {
         var clock = new FakeTimeProvider();
         var tracker = new HotKeyTracker(5, clock, Window, countEveryGet: false);
 
-        // Two windows of the same traffic: 16,000 gets a second of one key among as many spread over 1,000 others.
-        // The first offers about 20,000 samples; the second keeps about one in five of those it is offered.
-        for (int window = 0; window < 2; window++)
+        // Three windows of the same traffic: 16,000 gets a second of one key among as many spread over 1,000
+        // others. The first counts every get (a window starts counting all); the next count about 4,096.
+        for (int window = 0; window < 3; window++)
         {
             for (int i = 0; i < 160_000; i++)
             {
@@ -175,11 +154,42 @@ public sealed class HotKeyTrackerTests
             HotKeyRate first = tracker.HotKeys()[0];
             Assert.Equal("hot", first.Key);
 
-            // About 10,000 and then 2,000 samples of the hot key: standard errors of 1 % and 2.2 %; 10 % no seed breaks.
+            // At least 2,000 samples of the hot key: a standard error of 2.2 %; 10 % is a bound no seed breaks.
             Assert.InRange(first.GetsPerSecond, 14_400, 17_600);
         }
 
-        Assert.InRange(tracker.KeepOneIn, 4, 6);
+        // 320,000 gets a window over 4,096 samples.
+        Assert.InRange(tracker.SampleEvery, 70, 90);
+    }
+
+    [Fact]
+    public void AQuietTracker_CountsEveryGet()
+    {
+        var clock = new FakeTimeProvider();
+        var tracker = new HotKeyTracker(3, clock, Window, countEveryGet: false);
+        RecordTimes(tracker, "a", 30);
+        RecordTimes(tracker, "b", 20);
+        clock.Advance(Window);
+
+        Assert.Equal([new HotKeyRate("a", 3, 0), new HotKeyRate("b", 2, 0)], tracker.HotKeys());
+        Assert.Equal(1, tracker.SampleEvery);
+    }
+
+    [Fact]
+    public void ABurstAfterAQuietWindow_EndsItsWindowEarly_SoTheWorkStaysBounded()
+    {
+        var clock = new FakeTimeProvider();
+        var tracker = new HotKeyTracker(3, clock, Window, countEveryGet: false);
+        clock.Advance(Window);
+        Assert.Empty(tracker.HotKeys());
+
+        // A quiet window counts every get; 4 × 4,096 of them within a second end it, at their real rate.
+        clock.Advance(TimeSpan.FromSeconds(1));
+        RecordTimes(tracker, "burst", 4 * HotKeyTracker.SamplesPerWindow);
+
+        HotKeyRate burst = Assert.Single(tracker.HotKeys());
+        Assert.Equal(4 * HotKeyTracker.SamplesPerWindow, burst.GetsPerSecond, 9);
+        Assert.Equal(40, tracker.SampleEvery);
     }
 
     private static void RecordTimes(HotKeyTracker tracker, string key, int times)
