@@ -20,8 +20,8 @@ public class HotKeyBenchmarks
     public void Setup()
     {
         _everyGet = new HotKeyTracker(CacheGroupOptions.DefaultHotKeys, TimeProvider.System, countEveryGet: true);
-        _withHotKeys = Group("bench-hot-keys", CacheGroupOptions.DefaultHotKeys);
-        _withoutHotKeys = Group("bench-no-hot-keys", hotKeys: 0);
+        _withHotKeys = Workload.FilledGroup("bench-hot-keys", new CacheGroupOptions());
+        _withoutHotKeys = Workload.FilledGroup("bench-no-hot-keys", new CacheGroupOptions { HotKeys = 0 });
     }
 
     [GlobalCleanup]
@@ -35,25 +35,8 @@ public class HotKeyBenchmarks
     public void Record_Counted() => _everyGet.Record(Workload.Next(ref _next));
 
     [Benchmark(Baseline = true)]
-    public int CacheGroup_GetAsync_Hit_WithoutHotKeys() => Hit(_withoutHotKeys);
+    public int CacheGroup_GetAsync_Hit_WithoutHotKeys() => Workload.Hit(_withoutHotKeys, ref _next);
 
     [Benchmark]
-    public int CacheGroup_GetAsync_Hit_WithHotKeys() => Hit(_withHotKeys);
-
-    private static CacheGroup Group(string name, int hotKeys)
-    {
-        var group = new CacheGroup(name, (_, _) => throw new InvalidOperationException("every read must hit"), new CacheGroupOptions { CapacityBytes = Workload.RoomyCapacity, HotKeys = hotKeys });
-        foreach (string key in Workload.Keys)
-        {
-            group.Store.Add(key, Workload.Value);
-        }
-
-        return group;
-    }
-
-    private int Hit(CacheGroup group)
-    {
-        ValueTask<CacheResult> get = group.GetAsync(Workload.Next(ref _next));
-        return get.IsCompletedSuccessfully ? get.Result.Value.Length : -1;
-    }
+    public int CacheGroup_GetAsync_Hit_WithHotKeys() => Workload.Hit(_withHotKeys, ref _next);
 }

@@ -32,8 +32,8 @@ public class MissRatioCurveBenchmarks
             _estimator.Record(key, Workload.ValueBytes);
         }
 
-        _withCurve = Group("bench-mrc", curve: true);
-        _withoutCurve = Group("bench-no-mrc", curve: false);
+        _withCurve = Workload.FilledGroup("bench-mrc", new CacheGroupOptions { MissRatioCurve = true });
+        _withoutCurve = Workload.FilledGroup("bench-no-mrc", new CacheGroupOptions { MissRatioCurve = false });
     }
 
     [GlobalCleanup]
@@ -50,31 +50,14 @@ public class MissRatioCurveBenchmarks
     public void Record_Sampled() => _estimator.Record(Next(_sampled, ref _nextSampled), Workload.ValueBytes);
 
     [Benchmark(Baseline = true)]
-    public int CacheGroup_GetAsync_Hit_WithoutCurve() => Hit(_withoutCurve);
+    public int CacheGroup_GetAsync_Hit_WithoutCurve() => Workload.Hit(_withoutCurve, ref _next);
 
     [Benchmark]
-    public int CacheGroup_GetAsync_Hit_WithCurve() => Hit(_withCurve);
+    public int CacheGroup_GetAsync_Hit_WithCurve() => Workload.Hit(_withCurve, ref _next);
 
     private static string Next(string[] keys, ref int cursor)
     {
         cursor = cursor + 1 == keys.Length ? 0 : cursor + 1;
         return keys[cursor];
-    }
-
-    private static CacheGroup Group(string name, bool curve)
-    {
-        var group = new CacheGroup(name, (_, _) => throw new InvalidOperationException("every read must hit"), new CacheGroupOptions { CapacityBytes = Workload.RoomyCapacity, MissRatioCurve = curve });
-        foreach (string key in Workload.Keys)
-        {
-            group.Store.Add(key, Workload.Value);
-        }
-
-        return group;
-    }
-
-    private int Hit(CacheGroup group)
-    {
-        ValueTask<CacheResult> get = group.GetAsync(Workload.Next(ref _next));
-        return get.IsCompletedSuccessfully ? get.Result.Value.Length : -1;
     }
 }

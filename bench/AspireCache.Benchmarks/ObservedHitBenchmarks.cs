@@ -8,7 +8,6 @@ namespace AspireCache.Benchmarks;
 [MedianColumn]
 public class ObservedHitBenchmarks
 {
-    private readonly string[] _keys = Workload.Keys;
     private MeterListener _listener = null!;
     private CacheGroup _group = null!;
     private double _sink;
@@ -17,11 +16,7 @@ public class ObservedHitBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _group = new CacheGroup("bench-observed", (_, _) => throw new InvalidOperationException("every read must hit"), new CacheGroupOptions { CapacityBytes = Workload.RoomyCapacity });
-        foreach (string key in _keys)
-        {
-            _group.Store.Add(key, Workload.Value);
-        }
+        _group = Workload.FilledGroup("bench-observed", new CacheGroupOptions());
 
         _listener = new MeterListener
         {
@@ -45,9 +40,5 @@ public class ObservedHitBenchmarks
     }
 
     [Benchmark]
-    public int CacheGroup_GetAsync_Hit_WhileObserved()
-    {
-        ValueTask<CacheResult> get = _group.GetAsync(Workload.Next(ref _next));
-        return get.IsCompletedSuccessfully ? get.Result.Value.Length : -1;
-    }
+    public int CacheGroup_GetAsync_Hit_WhileObserved() => Workload.Hit(_group, ref _next);
 }

@@ -20,4 +20,24 @@ internal static class Workload
         cursor = cursor + 1 == KeyCount ? 0 : cursor + 1;
         return Keys[cursor];
     }
+
+    /// <summary>A group whose store holds every key, so that every get of the workload is a hit; its loader throws.</summary>
+    public static CacheGroup FilledGroup(string name, CacheGroupOptions options)
+    {
+        options.CapacityBytes = RoomyCapacity;
+        var group = new CacheGroup(name, (_, _) => throw new InvalidOperationException("every read must hit"), options);
+        foreach (string key in Keys)
+        {
+            group.Store.Add(key, Value);
+        }
+
+        return group;
+    }
+
+    /// <summary>Gets the next key from a <see cref="FilledGroup"/>: a hit, completed at once.</summary>
+    public static int Hit(CacheGroup group, ref int cursor)
+    {
+        ValueTask<CacheResult> get = group.GetAsync(Next(ref cursor));
+        return get.IsCompletedSuccessfully ? get.Result.Value.Length : -1;
+    }
 }

@@ -62,13 +62,7 @@ public class TelemetryTests
         string group = $"span-{Guid.NewGuid():N}";
         const string key = "personal@example.com";
         var spans = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == CacheClientDiagnostics.ActivitySourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Enqueue,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using ActivityListener listener = ListenToClientSpans(spans);
         using ClientHost host = ClientHost.Create(settings => settings.KeyHashSecret = "client-tests-key-hash-secret-0123");
         var ring = new ConsistentHashRing();
         ring.Add(FakeNodes.Names);
@@ -96,18 +90,25 @@ public class TelemetryTests
     {
         string group = $"span-{Guid.NewGuid():N}";
         var spans = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == CacheClientDiagnostics.ActivitySourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Enqueue,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using ActivityListener listener = ListenToClientSpans(spans);
         using ClientHost host = ClientHost.Create();
 
         await host.Client.GetAsync(group, "user:42", Token);
 
         Activity span = Assert.Single(spans, s => Equals(s.GetTagItem("aspirecache.group"), group));
         Assert.Null(span.GetTagItem("aspirecache.key.hash"));
+    }
+
+    // Every span of the client's activity source, recorded with all its data, as it ends.
+    private static ActivityListener ListenToClientSpans(ConcurrentQueue<Activity> spans)
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == CacheClientDiagnostics.ActivitySourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
     }
 }
