@@ -239,11 +239,7 @@ public sealed partial class CacheGroup : IDisposable
     public void ValidateKey(string key) => CacheKeyRules.Validate(key, MaxKeyBytes, Name);
 
     /// <summary>Stops publishing the group's metrics.</summary>
-    public void Dispose()
-    {
-        Metrics.Unregister(this);
-        _hotKeys?.Dispose();
-    }
+    public void Dispose() => Metrics.Unregister(this);
 
     // A found entry is served if it is fresh; one in the last part of its lifetime also starts a refresh,
     // and an expired one is kept aside, to be served stale if its reload fails.

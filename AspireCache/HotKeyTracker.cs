@@ -33,7 +33,7 @@ namespace AspireCache;
 /// from nothing, so a key that cools down leaves the list within two windows.
 /// </para>
 /// </remarks>
-internal sealed class HotKeyTracker : IDisposable
+internal sealed class HotKeyTracker
 {
     /// <summary>About how many gets a window counts, however busy the node: the tracker's work per window is bounded.</summary>
     public const int SamplesPerWindow = 4096;
@@ -44,7 +44,8 @@ internal sealed class HotKeyTracker : IDisposable
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
 
-    // Gets left until this thread's next counted one. Per tracker, since each has its own rate.
+    // Gets left until this thread's next counted one. Per tracker, since each has its own rate. Never disposed:
+    // a get of a disposed group still works, and the countdowns go when the group is collected.
     private readonly ThreadLocal<Countdown> _countdowns = new(() => new Countdown());
 
     // The min-heap of counters by count, and each key's counter; a counter knows its place in the heap, so
@@ -105,9 +106,6 @@ internal sealed class HotKeyTracker : IDisposable
             return _last;
         }
     }
-
-    /// <summary>Lets go of the per-thread countdowns.</summary>
-    public void Dispose() => _countdowns.Dispose();
 
     private void RecordSample(string key, Countdown countdown)
     {

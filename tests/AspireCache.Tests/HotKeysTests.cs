@@ -109,4 +109,15 @@ public sealed class HotKeysTests
         clock.Advance(CacheGroupOptions.HotKeyWindow);
         Assert.Empty(group.HotKeys());
     }
+
+    [Fact]
+    public async Task AGetOfADisposedGroup_StillSucceeds()
+    {
+        var group = new CacheGroup("hot-disposed", (_, _) => ValueTask.FromResult<LoadedValue>(new byte[1]));
+        group.Dispose();
+
+        CacheResult result = await group.GetAsync("k", TestToken);
+
+        Assert.Equal(1, result.Value.Length);
+    }
 }
