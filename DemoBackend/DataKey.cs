@@ -15,8 +15,13 @@ public static class DataKey
     public static bool TryRead(HttpContext context, [NotNullWhen(true)] out string? key)
     {
         string rawPath = context.Features.Get<IHttpRequestFeature>()!.RawTarget.Split('?')[0];
-        int keyStart = rawPath.IndexOf('/', 1);
         key = null;
+        if (rawPath.Length < 2)
+        {
+            return false;
+        }
+
+        int keyStart = rawPath.IndexOf('/', 1);
         if (keyStart < 0 || !HasWellFormedEscapes(rawPath.AsSpan(keyStart + 1)))
         {
             return false;

@@ -27,6 +27,13 @@ public sealed class DemoBackendOptions
     [Range(1, 10_000_000)]
     public int TrackedKeys { get; set; } = 10_000;
 
+    /// <summary>
+    /// The most bytes that changed values (<c>PUT /data/{key}</c>) may hold together, keys included; past it a
+    /// PUT answers 507 and keeps nothing. Default 4 MiB: plenty for tests and demos, little for a stranger.
+    /// </summary>
+    [Range(1L, 1024L * 1024 * 1024)]
+    public long MaxOverrideBytes { get; set; } = 4L * 1024 * 1024;
+
     /// <summary>The share of requests, 0 to 1, that fail at random with 500. Default 0.</summary>
     [Range(0.0, 1.0)]
     public double ErrorRate { get; set; }

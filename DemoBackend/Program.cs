@@ -11,7 +11,7 @@ builder.Services.AddOptions<DemoBackendOptions>()
     .ValidateDataAnnotations()
     .ValidateOnStart();
 builder.Services.AddSingleton(services => new CallStats(services.GetRequiredService<IOptions<DemoBackendOptions>>().Value.TrackedKeys));
-builder.Services.AddSingleton<ValueOverrides>();
+builder.Services.AddSingleton(services => new ValueOverrides(services.GetRequiredService<IOptions<DemoBackendOptions>>().Value.MaxOverrideBytes));
 builder.Services.AddSingleton<SourceFaults>();
 
 WebApplication app = builder.Build();
@@ -79,7 +79,10 @@ app.MapPut("/data/{**key}", async (HttpContext context, ValueOverrides overrides
 
     return overrides.TrySet(key, body.ToArray())
         ? Results.NoContent()
-        : Results.Problem(statusCode: StatusCodes.Status507InsufficientStorage, title: "Too many overrides", detail: $"The demo backend keeps at most {ValueOverrides.MaxKeys} overridden keys; DELETE some first.");
+        : Results.Problem(
+            statusCode: StatusCodes.Status507InsufficientStorage,
+            title: "Too many overrides",
+            detail: $"The demo backend keeps at most {ValueOverrides.MaxKeys} changed keys holding {overrides.MaxTotalBytes} bytes in all (DemoBackend:MaxOverrideBytes); DELETE some first.");
 });
 
 app.MapDelete("/data/{**key}", (HttpContext context, ValueOverrides overrides) =>
