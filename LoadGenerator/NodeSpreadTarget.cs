@@ -37,10 +37,21 @@ internal sealed class NodeSpreadTarget : ITrafficTarget
 
         // The body is read to the end, as a real caller would, but not kept.
         await response.Content.CopyToAsync(Stream.Null, cancellationToken);
-        return response.Headers.TryGetValues(CacheHttpProtocol.ResultHeader, out IEnumerable<string>? results)
-            ? results.FirstOrDefault() ?? "unknown"
-            : "unknown";
+        return ResultOf(response.Headers.TryGetValues(CacheHttpProtocol.ResultHeader, out IEnumerable<string>? results) ? results.FirstOrDefault() : null);
     }
+
+    /// <summary>
+    /// The result as a metric label: one of the contract's words, else <see cref="OtherResult"/>. What a node,
+    /// or anything posing as one, sends in the header never becomes a label of its own: labels are a bounded set.
+    /// </summary>
+    public static string ResultOf(string? header) => header switch
+    {
+        "hit" or "hot" or "peer" or "load" => header,
+        _ => OtherResult,
+    };
+
+    /// <summary>The label of a result header that is missing or not one of the contract's words.</summary>
+    public const string OtherResult = "other";
 
     /// <summary>
     /// The nodes' addresses from a cache connection string (<c>cache-0,cache-1</c> or

@@ -45,9 +45,27 @@ public sealed class NodeSpreadTargetTests
         await Assert.ThrowsAsync<HttpRequestException>(() => failing.ReadAsync("demo", "k", TestContext.Current.CancellationToken));
     }
 
+    [Theory]
+    [InlineData("hit", "hit")]
+    [InlineData("hot", "hot")]
+    [InlineData("peer", "peer")]
+    [InlineData("load", "load")]
+    [InlineData("HIT", "other")]
+    [InlineData("attacker-chosen-label-12345", "other")]
+    [InlineData("", "other")]
+    [InlineData(null, "other")]
+    public async Task AResultHeader_BecomesOneOfTheContractsWords_OrOther(string? header, string label)
+    {
+        var target = new NodeSpreadTarget(new HttpClient(new StubNodes { Result = header }), NodeSpreadTarget.AddressesOf("a=http://a.test"));
+
+        Assert.Equal(label, await target.ReadAsync("demo", "k", TestContext.Current.CancellationToken));
+    }
+
     private sealed class StubNodes : HttpMessageHandler
     {
         public System.Net.HttpStatusCode Status { get; init; } = System.Net.HttpStatusCode.OK;
+
+        public string? Result { get; init; } = "peer";
 
         public List<string> Hosts { get; } = [];
 
@@ -58,7 +76,11 @@ public sealed class NodeSpreadTargetTests
             Hosts.Add(request.RequestUri!.Host);
             Paths.Add(request.RequestUri.AbsolutePath);
             var response = new HttpResponseMessage(Status) { Content = new ByteArrayContent(new byte[16]) };
-            response.Headers.Add("X-Cache-Result", "peer");
+            if (Result is not null)
+            {
+                response.Headers.TryAddWithoutValidation("X-Cache-Result", Result);
+            }
+
             return Task.FromResult(response);
         }
     }
