@@ -82,6 +82,7 @@ public static class AspireCacheServiceCollectionExtensions
         services.AddHostedService<PeerProber>();
         services.AddSingleton<PeerFaults>();
         services.AddSingleton<SecretRefusalLog>();
+        services.AddSingleton<NonMemberStatusLog>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<NodeSecrets>();
         services.AddProblemDetails();

@@ -76,8 +76,9 @@ public sealed class CacheGroupSettings
     /// <paramref name="time"/> (the system's clock when null), publishing on the meters of <paramref name="meters"/>,
     /// showing keys in telemetry as their hash under <paramref name="keyHashSecret"/>.
     /// </summary>
-    internal CacheGroupOptions ToGroupOptions(string? nodeName = null, TimeProvider? time = null, IMeterFactory? meters = null, string? keyHashSecret = null) => new()
+    internal CacheGroupOptions ToGroupOptions(string? nodeName = null, TimeProvider? time = null, IMeterFactory? meters = null, string? keyHashSecret = null, ILoggerFactory? loggers = null) => new()
     {
+        LoggerFactory = loggers,
         KeyHashSecret = keyHashSecret,
         HotKeys = HotKeys,
         CapacityBytes = CapacityBytes,

@@ -31,6 +31,7 @@ internal static class CacheSettingNames
         public const string TimeToLive = "TimeToLive";
         public const string RefreshAhead = "RefreshAhead";
         public const string StaleIfError = "StaleIfError";
+        public const string MaxValueBytes = "MaxValueBytes";
     }
 
     /// <summary>
@@ -43,6 +44,8 @@ internal static class CacheSettingNames
         public const string Section = "AspireCache:Client";
         public const string AdminSecret = "AdminSecret";
         public const string KeyHashSecret = "KeyHashSecret";
+        public const string MaxValueBytes = "MaxValueBytes";
+        public const string Groups = "Groups";
 
         /// <summary>The environment variable that sets <c>AspireCache:Client:{connectionName}:{key}</c>.</summary>
         public static string EnvironmentVariable(string connectionName, string key) =>

@@ -111,5 +111,16 @@ internal static class ClientChangeEndpoints
                 CacheHttpProtocol.NotAcknowledgedProblem,
                 new Dictionary<string, object?> { ["members"] = ex.Members });
         }
+        catch (CacheInternalErrorException ex)
+        {
+            // A bug of this node, already logged with its stack where it happened: not the members' failure.
+            await Problems.WriteAsync(
+                context,
+                StatusCodes.Status500InternalServerError,
+                "Internal error",
+                ex.Message,
+                CacheHttpProtocol.InternalErrorProblem,
+                new Dictionary<string, object?> { ["members"] = ex.Members });
+        }
     }
 }

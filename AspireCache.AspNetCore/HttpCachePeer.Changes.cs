@@ -47,6 +47,7 @@ internal sealed partial class HttpCachePeer
         }
         catch (Exception)
         {
+            // Whatever stopped it, a peer's failure or a bug of this node, the peer may not have the change.
             missed.Record(Name, group);
             TimeSpan wait = missed.UntilLeasesRunOut([Name], lease);
             if (wait > TimeSpan.Zero)
@@ -83,7 +84,7 @@ internal sealed partial class HttpCachePeer
             }
 
             LogChangeFailed(logger, operation, Name, group, "status", $"answered {(int)response.StatusCode}");
-            throw new PeerFailedException($"Peer {Name} answered {(int)response.StatusCode}.");
+            throw new CachePeerException(Name, $"Peer {Name} answered {(int)response.StatusCode}.");
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -96,7 +97,7 @@ internal sealed partial class HttpCachePeer
                 LogChangeFailed(logger, operation, Name, group, "timeout", error);
             }
 
-            throw new PeerFailedException($"Peer {Name}: {error}.");
+            throw new CachePeerException(Name, $"Peer {Name}: {error}.");
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {

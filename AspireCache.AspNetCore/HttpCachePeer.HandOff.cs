@@ -10,7 +10,8 @@ namespace AspireCache.AspNetCore;
 /// never asked; and an answer without the echo (a version-1 node come back at the same address before its
 /// next probe) is a failure, never a value. The request has <c>PeerTimeout</c> in all and says nothing about
 /// the peer's health (it may be a node that is leaving); a peer that failed one is not asked again for a
-/// lease, so that a node gone for good costs one timeout, not one per key.
+/// lease, so that a node gone for good costs one timeout, not one per key (a bug of this node, which is no
+/// failure of the peer's, pauses nothing).
 /// </remarks>
 internal sealed partial class HttpCachePeer
 {
@@ -29,8 +30,9 @@ internal sealed partial class HttpCachePeer
         {
             return await AskHandOffAsync(group, key, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception)
+        catch (Exception ex) when (CachePeerException.IsPeerFailure(ex))
         {
+            // Only the peer's failure pauses its hand-offs: a bug of this node is reported by the group, and the peer is asked again.
             Volatile.Write(ref _handOffsPausedUntil, time.GetTimestamp() + (long)(lease.TotalSeconds * time.TimestampFrequency));
             throw;
         }

@@ -101,7 +101,7 @@ internal sealed partial class HttpCachePeer(
                 health.ReportFailure(Name, PeerSignal.Fetch, $"answered {(int)response.StatusCode}", timedOut: false);
             }
 
-            throw new PeerFailedException($"Peer {Name} answered {(int)response.StatusCode}.");
+            throw new CachePeerException(Name, $"Peer {Name} answered {(int)response.StatusCode}.");
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -117,7 +117,7 @@ internal sealed partial class HttpCachePeer(
             }
 
             LogPeerFailed(logger, Name, group, "timeout", error);
-            throw new PeerFailedException($"Peer {Name}: {error}.");
+            throw new CachePeerException(Name, $"Peer {Name}: {error}.");
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or InvalidDataException)
         {
@@ -125,7 +125,7 @@ internal sealed partial class HttpCachePeer(
             LogPeerFailed(logger, Name, group, ex.GetType().Name, ex.Message);
             throw;
         }
-        catch (PeerFailedException ex)
+        catch (CachePeerException ex)
         {
             LogPeerFailed(logger, Name, group, "status", ex.Message);
             throw;
@@ -134,7 +134,4 @@ internal sealed partial class HttpCachePeer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Fetch from peer {Peer} for group {Group} failed ({ErrorType}: {Error}); loading locally.")]
     private static partial void LogPeerFailed(ILogger logger, string peer, string group, string errorType, string error);
-
-    /// <summary>A peer that answered with an error of its own, or not in time.</summary>
-    private sealed class PeerFailedException(string message) : Exception(message);
 }

@@ -34,6 +34,7 @@ internal sealed class LocalNode : IDisposable
 
         // A member may serve unseen for up to a refresh (and its query) before this node lists it, plus the DNS records' own delay.
         missed.JoinLookback = (2 * settings.MembersRefreshInterval) + TimeSpan.FromSeconds(10);
+        missed.Lease = MemoryLease.LeaseOf(settings);
 
         // The members known at start: the fixed list, or this node alone until DNS answers.
         string[] peers = [.. membership.Members.Where(member => !string.Equals(member, Name, StringComparison.Ordinal))];
@@ -50,7 +51,7 @@ internal sealed class LocalNode : IDisposable
             pair => new CacheGroup(
                 pair.Key,
                 LoaderOf(pair.Key, pair.Value, sources.GetValueOrDefault(pair.Key), clients, services),
-                pair.Value.ToGroupOptions(Name, time, meters, settings.KeyHashSecret),
+                pair.Value.ToGroupOptions(Name, time, meters, settings.KeyHashSecret, loggers),
                 Picker),
             StringComparer.Ordinal);
         Lease = new MemoryLease(Health, () => Groups.Values, settings, time, loggers.CreateLogger<MemoryLease>());

@@ -61,6 +61,21 @@ internal sealed partial class Membership
     /// <summary>Times the set changed since the node started.</summary>
     public long Changes => Volatile.Read(ref _changes);
 
+    /// <summary>Whether <paramref name="member"/> is in the set, this node included.</summary>
+    public bool Has(string member)
+    {
+        IReadOnlyList<string> members = _current.Members;
+        for (int i = 0; i < members.Count; i++)
+        {
+            if (string.Equals(members[i], member, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Replaces the set with <paramref name="members"/> and this node; false when that is the set it has.</summary>
     public bool TryChange(IEnumerable<string> members)
     {

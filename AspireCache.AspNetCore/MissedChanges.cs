@@ -25,6 +25,13 @@ namespace AspireCache.AspNetCore;
 /// <see cref="JoinLookback"/> ago, for a new one. A member that leaves owes nothing at once (it may still
 /// answer hand-offs while it drains), only if it comes back.
 /// </para>
+/// <para>
+/// Every table is keyed by names of this node's members, never by a name a peer merely sends (a status
+/// request from a non-member is refused before it gets here), and a name that has not been a member for
+/// longer than <see cref="Lease"/> plus <see cref="JoinLookback"/> is forgotten at the next membership
+/// change: by then it has stopped trusting its memory (this node answers a non-member's status requests
+/// with no renewal), and should it come back it is a new member, which owes what changed within the look-back.
+/// </para>
 /// </remarks>
 internal sealed class MissedChanges(TimeProvider time)
 {
@@ -39,6 +46,25 @@ internal sealed class MissedChanges(TimeProvider time)
 
     /// <summary>How far back a new member's debts go: the time it may have served before this node knew of it (set by the node from its refresh interval).</summary>
     public TimeSpan JoinLookback { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>The members' memory lease (set by the node from its probe settings): a member gone for longer than it plus <see cref="JoinLookback"/> is forgotten.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(6);
+
+    /// <summary>How many names the tables hold: members, and those that left within the time they are remembered; for tests.</summary>
+    internal int TrackedNames
+    {
+        get
+        {
+            lock (_lock)
+            {
+                var names = new HashSet<string>(_owed.Keys, StringComparer.Ordinal);
+                names.UnionWith(_lastCleanAnswer.Keys);
+                names.UnionWith(_joinedAt.Keys);
+                names.UnionWith(_leftAt.Keys);
+                return names.Count;
+            }
+        }
+    }
 
     /// <summary>Records that this node is passing on a change of <paramref name="group"/>, for the members that join later.</summary>
     public void Passing(string group)
@@ -55,6 +81,7 @@ internal sealed class MissedChanges(TimeProvider time)
         long now = time.GetTimestamp();
         lock (_lock)
         {
+            ForgetLongGone(now);
             long since = _leftAt.Remove(member, out long left) ? left : now - (long)(JoinLookback.TotalSeconds * time.TimestampFrequency);
             _joinedAt[member] = now;
             foreach ((string group, long changedAt) in _lastChange)
@@ -70,9 +97,11 @@ internal sealed class MissedChanges(TimeProvider time)
     /// <summary>A member left this node's members: should it come back, it owes what changed meanwhile.</summary>
     public void Left(string member)
     {
+        long now = time.GetTimestamp();
         lock (_lock)
         {
-            _leftAt[member] = time.GetTimestamp();
+            ForgetLongGone(now);
+            _leftAt[member] = now;
         }
     }
 
@@ -148,6 +177,29 @@ internal sealed class MissedChanges(TimeProvider time)
         }
 
         return longest;
+    }
+
+    // Under the lock: called at membership changes, so the tables hold no more names than the members and
+    // those that left within the time they are remembered.
+    private void ForgetLongGone(long now)
+    {
+        long forgetBefore = now - (long)((Lease + JoinLookback).TotalSeconds * time.TimestampFrequency);
+        List<string>? gone = null;
+        foreach ((string member, long leftAt) in _leftAt)
+        {
+            if (leftAt < forgetBefore)
+            {
+                (gone ??= []).Add(member);
+            }
+        }
+
+        foreach (string member in gone ?? [])
+        {
+            _leftAt.Remove(member);
+            _owed.Remove(member);
+            _lastCleanAnswer.Remove(member);
+            _joinedAt.Remove(member);
+        }
     }
 
     // Under the lock.

@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+using System.Net;
 using Microsoft.Extensions.Options;
 
 namespace AspireCache.AspNetCore;
@@ -7,26 +9,36 @@ namespace AspireCache.AspNetCore;
 /// answers at all, which judges it even when no traffic goes to it, and which changes this node missed,
 /// which it clears before it renews its <see cref="MemoryLease"/>.
 /// </summary>
+/// <remarks>
+/// Only what the network and the peer can cause (<see cref="CachePeerException.IsPeerFailure"/>: timeouts,
+/// socket and HTTP errors, error statuses, answers that do not parse or are too large) counts against the
+/// peer. Anything else is a bug of this node: logged and counted (<see cref="CacheInternalErrors"/>), and
+/// the peer's health is left as it was. A peer that answers 409 does not list this node as a member (yet):
+/// that is neither a failure nor a renewal of the lease.
+/// </remarks>
 internal sealed class PeerProber(
     LocalNode node,
     NodeSecrets secrets,
     Membership membership,
     IHttpClientFactory clients,
     IOptions<CacheNodeOptions> options,
-    TimeProvider time) : BackgroundService
+    TimeProvider time,
+    IMeterFactory meters,
+    ILogger<PeerProber> logger) : BackgroundService
 {
     public const string ClientName = "aspirecache-probe";
 
-    // Any failure of a probe is a verdict on the peer, never a reason to stop probing.
-#pragma warning disable CA1031
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.ProbeInterval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            await Task.WhenAll(node.Peers.Select(peer => ProbeAsync(peer, stoppingToken)));
+            await ProbeAllAsync(stoppingToken);
         }
     }
+
+    /// <summary>One round: every peer probed at once; for tests that drive rounds themselves.</summary>
+    internal Task ProbeAllAsync(CancellationToken stoppingToken) => Task.WhenAll(node.Peers.Select(peer => ProbeAsync(peer, stoppingToken)));
 
     private async Task ProbeAsync(HttpCachePeer member, CancellationToken stoppingToken)
     {
@@ -69,13 +81,20 @@ internal sealed class PeerProber(
         {
             node.Health.ReportFailure(peer, PeerSignal.Probe, $"probe timed out after {options.Value.ProbeTimeout.TotalMilliseconds:0} ms", timedOut: true);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (CachePeerException.IsPeerFailure(ex))
         {
             node.Health.ReportFailure(peer, PeerSignal.Probe, $"probe failed: {ex.GetType().Name}: {ex.Message}", timedOut: false);
         }
+#pragma warning disable CA1031 // A bug of this node must neither stop the prober nor count against the peer.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            CacheInternalErrors.Report(meters, logger, CacheInternalErrors.Probe, group: null, peer, ex);
+        }
     }
 
-    // The peer's answer: the groups this node still owes a clear; null (and the failure reported) when it did not answer 2xx.
+    // The peer's answer: the groups this node still owes a clear; null (and a failure reported, unless the peer
+    // does not list this node as a member) when it did not answer 2xx.
     private async Task<Dictionary<string, long>?> AskAsync(HttpClient client, HttpMethod method, HttpCachePeer peer, string path, Dictionary<string, long>? cleared, CancellationToken stoppingToken)
     {
         using var request = new HttpRequestMessage(method, new Uri(peer.Address, path));
@@ -88,8 +107,8 @@ internal sealed class PeerProber(
             request.Content = JsonContent.Create(cleared);
         }
 
-        using HttpResponseMessage response = await client.SendAsync(request, stoppingToken);
-        if (!response.IsSuccessStatusCode)
+        using HttpResponseMessage response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stoppingToken);
+        if (!response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.Conflict)
         {
             node.Health.ReportFailure(peer.Name, PeerSignal.Probe, $"probe answered {(int)response.StatusCode}", timedOut: false);
             return null;
@@ -98,8 +117,12 @@ internal sealed class PeerProber(
         // A node of version 1 sends no version: it stays at 1, and is asked nothing that it would misread.
         peer.ProtocolVersion = response.Headers.TryGetValues(PeerProtocol.VersionHeader, out IEnumerable<string>? versions)
             && int.TryParse(versions.FirstOrDefault(), System.Globalization.CultureInfo.InvariantCulture, out int version) && version > 1 ? version : 1;
+        if (response.StatusCode == HttpStatusCode.Conflict)
+        {
+            // Alive, and not listing this node yet (or any more): it tells this node nothing, so nothing is renewed.
+            return null;
+        }
 
-        return await response.Content.ReadFromJsonAsync<Dictionary<string, long>>(stoppingToken) ?? [];
+        return await BoundedBody.ReadJsonAsync<Dictionary<string, long>>(response.Content, PeerProtocol.MaxStatusBytes, $"The status answer of {peer.Name}", stoppingToken);
     }
-#pragma warning restore CA1031
 }

@@ -10,17 +10,29 @@ namespace AspireCache.AspNetCore;
 /// hand-off, which version 1 would answer by loading) goes only to peers that announced a version that
 /// knows it. Version 1 is every node before the header existed (the last of them already sent the member-set
 /// fingerprint, <see cref="Membership.Header"/>). Version 2 adds the hand-off (<see cref="HandOffHeader"/>).
+/// Version 3 answers a status request from a node that is not one of its members with 409
+/// (<see cref="NotAMemberProblem"/>), which the asker counts neither as a failed probe nor as a renewal of its
+/// lease; an asker of an older version, which would take the 409 for a failed probe, is answered as before.
 /// </remarks>
 internal static class PeerProtocol
 {
     /// <summary>This node's peer protocol version.</summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     /// <summary><see cref="Version"/> as the header carries it.</summary>
     public static readonly string VersionText = Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The first version that answers a hand-off from its store only.</summary>
     public const int HandOffVersion = 2;
+
+    /// <summary>The first version that knows the 409 to a status request from a node that is not a member.</summary>
+    public const int NotAMemberVersion = 3;
+
+    /// <summary>The problem type of that 409: the asker is not one of this node's members, so it is told nothing and renews no lease.</summary>
+    public const string NotAMemberProblem = "urn:aspirecache:problem:not-a-member";
+
+    /// <summary>The most bytes read of a status answer or an acknowledgement: a JSON object of group names and numbers.</summary>
+    public const int MaxStatusBytes = 64 * 1024;
 
     /// <summary>Carries the sender's protocol version on peer requests and on status answers.</summary>
     public const string VersionHeader = "X-Cache-Peer-Protocol";

@@ -30,6 +30,12 @@ public static class CacheHttpProtocol
     /// <summary>The problem type of a 503 for a write, removal or clear that some members did not acknowledge; its <c>members</c> names them.</summary>
     public const string NotAcknowledgedProblem = "urn:aspirecache:problem:not-acknowledged";
 
+    /// <summary>
+    /// The problem type of a 500 for a write, removal or clear that an internal error of the node (a bug,
+    /// logged at the node) stopped at some members, whom its <c>members</c> names; every other member was told.
+    /// </summary>
+    public const string InternalErrorProblem = "urn:aspirecache:problem:internal-error";
+
     /// <summary>The problem type of a 413 for a written value over the group's MaxValueBytes.</summary>
     public const string ValueTooLargeProblem = "urn:aspirecache:problem:value-too-large";
 

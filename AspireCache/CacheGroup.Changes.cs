@@ -214,7 +214,7 @@ public sealed partial class CacheGroup
         return previous;
     }
 
-    private static async Task TellAllAsync<TState>(ICachePeer?[] except, TState state, Func<ICachePeer, TState, ValueTask> tell, Change change)
+    private async Task TellAllAsync<TState>(ICachePeer?[] except, TState state, Func<ICachePeer, TState, ValueTask> tell, Change change)
     {
         var told = new List<Task>();
         foreach (ICachePeer peer in change.Peers)
@@ -228,28 +228,40 @@ public sealed partial class CacheGroup
         await Task.WhenAll(told).ConfigureAwait(false);
     }
 
-    private static async Task TellAsync<TState>(ICachePeer peer, TState state, Func<ICachePeer, TState, ValueTask> tell, Change change)
+    private async Task TellAsync<TState>(ICachePeer peer, TState state, Func<ICachePeer, TState, ValueTask> tell, Change change)
     {
         try
         {
             await tell(peer, state).ConfigureAwait(false);
         }
-        catch (Exception)
+        catch (Exception ex) when (CachePeerException.IsPeerFailure(ex))
         {
             // The peer's client logs the cause; what matters here is who has not heard.
             change.Missed(peer.Name);
+        }
+#pragma warning disable CA1031 // A bug of this process at one member must not keep the change from the others.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            CacheInternalErrors.Report(_meters, _logger, CacheInternalErrors.Change, Name, peer.Name, ex);
+            change.Broke(peer.Name, ex);
         }
     }
 
     private void Finish(Activity? activity, Change change)
     {
         Interlocked.Add(ref Stats.UnacknowledgedCount, change.MissedCount);
-        if (change.MissedInRing() is not { Count: > 0 } missed)
+        Exception? failure = change.InternalError(Name);
+        if (failure is null && change.MissedInRing() is { Count: > 0 } missed)
+        {
+            failure = new CacheInvalidationException(Name, missed);
+        }
+
+        if (failure is null)
         {
             return;
         }
 
-        var failure = new CacheInvalidationException(Name, missed);
         CacheTracing.Failed(activity, failure);
         throw failure;
     }
@@ -259,6 +271,7 @@ public sealed partial class CacheGroup
     {
         private readonly HashSet<string> _ring = [.. picker.RingPeers.Select(peer => peer.Name)];
         private readonly SortedSet<string> _missed = new(StringComparer.Ordinal);
+        private readonly SortedDictionary<string, Exception> _broken = new(StringComparer.Ordinal);
 
         public IReadOnlyCollection<ICachePeer> Peers { get; } = picker.Peers;
 
@@ -278,6 +291,24 @@ public sealed partial class CacheGroup
             lock (_missed)
             {
                 _missed.Add(peer);
+            }
+        }
+
+        /// <summary>An internal error (a bug, not the peer's failure) stopped the change at <paramref name="peer"/>.</summary>
+        public void Broke(string peer, Exception error)
+        {
+            lock (_missed)
+            {
+                _broken.TryAdd(peer, error);
+            }
+        }
+
+        /// <summary>The change's outcome when an internal error stopped it somewhere, in or out of the ring; null when none did.</summary>
+        public CacheInternalErrorException? InternalError(string group)
+        {
+            lock (_missed)
+            {
+                return _broken.Count == 0 ? null : new CacheInternalErrorException(group, [.. _broken.Keys], _broken.Values.First());
             }
         }
 

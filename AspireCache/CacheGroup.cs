@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AspireCache;
 
@@ -28,6 +31,8 @@ public sealed partial class CacheGroup : IDisposable
     private readonly long _storeCapacityBytes;
     private readonly HitRatioEstimator? _curve;
     private readonly HotKeyTracker? _hotKeys;
+    private readonly IMeterFactory? _meters;
+    private readonly ILogger _logger;
     private volatile LruStore _store;
     private long _retiredEvictions;
 
@@ -68,6 +73,8 @@ public sealed partial class CacheGroup : IDisposable
         _clock = new CacheClock(options.TimeProvider);
         _lifetimes = new ValueLifetimes(options);
         _loadRunner = new LoadRunner(this, loader, options);
+        _meters = options.MeterFactory;
+        _logger = options.LoggerFactory?.CreateLogger<CacheGroup>() ?? NullLogger<CacheGroup>.Instance;
         Metrics = CacheMetrics.For(options.MeterFactory);
         _loads = new SingleFlight<string, CacheResult>(StringComparer.Ordinal, callers => RecordHerd(CacheMetrics.LoadFlight, callers));
         _peerFetches = new SingleFlight<string, CacheResult>(StringComparer.Ordinal, callers => RecordHerd(CacheMetrics.PeerFetchFlight, callers));
@@ -409,10 +416,16 @@ public sealed partial class CacheGroup : IDisposable
                 CacheTracing.Failed(activity, ex);
                 throw;
             }
-            catch (Exception ex)
+            catch (Exception ex) when (CachePeerException.IsPeerFailure(ex))
             {
                 // The peer's client logs the cause; here the only job is to answer anyway.
                 Interlocked.Increment(ref Stats.PeerErrorsCount);
+                CacheTracing.Failed(activity, ex);
+            }
+            catch (Exception ex)
+            {
+                // A bug of this process, not the peer's: reported as one, and the caller is answered all the same.
+                CacheInternalErrors.Report(_meters, _logger, CacheInternalErrors.PeerFetch, Name, peer.Name, ex);
                 CacheTracing.Failed(activity, ex);
             }
         }
@@ -533,11 +546,18 @@ public sealed partial class CacheGroup : IDisposable
                 Store.Add(key, value.Value, askedAt - value.Age.Ticks, expiresAt, (Group: this, Key: key, Stamp: stamp), static s => s.Group.IsCurrent(s.Key, s.Stamp, hot: false));
                 return value with { Source = CacheSource.Peer };
             }
-#pragma warning disable CA1031 // Any failure to ask is answered by the next, or by loading, as a failed peer fetch is.
+            catch (Exception ex) when (CachePeerException.IsPeerFailure(ex))
+            {
+                // Answered by the next previous owner, or by loading, as a failed peer fetch is.
+                failed = true;
+                CacheTracing.Failed(activity, ex);
+            }
+#pragma warning disable CA1031 // A bug of this process must not fail the get: reported, and the load goes on.
             catch (Exception ex)
 #pragma warning restore CA1031
             {
                 failed = true;
+                CacheInternalErrors.Report(_meters, _logger, CacheInternalErrors.HandOff, Name, peer.Name, ex);
                 CacheTracing.Failed(activity, ex);
             }
         }

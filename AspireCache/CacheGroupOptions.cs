@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
 
 namespace AspireCache;
 
@@ -121,6 +122,12 @@ public sealed class CacheGroupOptions
     /// <see cref="AspireCacheDiagnostics.MeterName"/>, where two groups of the same name would add up.
     /// </summary>
     public IMeterFactory? MeterFactory { get; set; }
+
+    /// <summary>
+    /// Where the group logs what it must: internal errors (<see cref="CacheInternalErrors"/>), which are bugs
+    /// of the cache, never a failure of a peer or the source. Null, the default, logs nothing.
+    /// </summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
 
     /// <summary>This node's member name, for the owner tag of spans; null leaves the tag off keys this node owns.</summary>
     public string? NodeName { get; set; }

@@ -87,6 +87,9 @@ internal sealed class CacheMetrics
     /// <summary>How many callers each single flight served; 1 is a flight nobody joined.</summary>
     public Histogram<int> HerdSize { get; }
 
+    /// <summary>The cache's own bugs, by where they happened (<see cref="CacheInternalErrors"/>).</summary>
+    public Counter<long> InternalErrors { get; }
+
     // Seconds, with buckets from sub-millisecond hits to multi-second timeouts (the exporter's default suits milliseconds).
     // Callers per flight: 1 (no herd) gets a bucket of its own, then roughly doubling up to a thousand-request stampede.
     private static readonly int[] HerdBuckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
@@ -103,6 +106,10 @@ internal sealed class CacheMetrics
             description: "Callers each single-flight load and peer fetch served (1 = nobody joined it), by flight (load, peer_fetch): the stampedes the cache absorbed.",
             tags: null,
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = HerdBuckets });
+        InternalErrors = meter.CreateCounter<long>(
+            CacheInternalErrors.InstrumentName,
+            unit: "{error}",
+            description: "Exceptions that neither the network, a peer nor the data source can cause (bugs of the cache), by site; each is logged as an error with its stack.");
         GetDuration = Duration("aspirecache.get.duration", "Duration of client gets, by how they were served (hit, hot, peer, load) or how they failed (not_found, timeout, error).");
         LoadDuration = Duration("aspirecache.load.duration", "Duration of calls to the loader (the data source), by outcome.");
         Counter("aspirecache.gets", "{get}", "Client gets.", s => s.Gets);

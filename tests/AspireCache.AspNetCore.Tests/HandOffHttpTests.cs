@@ -58,7 +58,7 @@ public sealed class HandOffHttpTests(CacheNodeFactory node) : IClassFixture<Cach
     }
 
     [Fact]
-    public async Task ANodeOfVersion1_IsServed_AndTheStatusAnswerAnnouncesVersion2()
+    public async Task ANodeOfVersion1_IsServed_AndTheStatusAnswerAnnouncesVersion3()
     {
         // Version 1 sent neither the protocol version nor the member set: only the secret.
         using HttpClient oldPeer = NodeClients.Peer(node);
@@ -71,7 +71,7 @@ public sealed class HandOffHttpTests(CacheNodeFactory node) : IClassFixture<Cach
         Assert.True(value.IsSuccessStatusCode, $"the peer get answered {(int)value.StatusCode}");
         Assert.NotEmpty(body);
         Assert.Equal(HttpStatusCode.OK, status.StatusCode);
-        Assert.Equal("2", status.Header(PeerProtocol.VersionHeader));
+        Assert.Equal("3", status.Header(PeerProtocol.VersionHeader));
     }
 
     private static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, bool handOff, string? member = null)

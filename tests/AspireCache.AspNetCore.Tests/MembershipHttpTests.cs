@@ -36,7 +36,7 @@ public sealed class MembershipHttpTests(CacheNodeFactory node) : IClassFixture<C
         HttpRequestMessage sent = await seen.Task;
 
         Assert.Equal([Ours], sent.Headers.GetValues(Membership.Header));
-        Assert.Equal(["2"], sent.Headers.GetValues(PeerProtocol.VersionHeader));
+        Assert.Equal(["3"], sent.Headers.GetValues(PeerProtocol.VersionHeader));
         Assert.StartsWith("Bearer ", sent.Headers.GetValues("Authorization").Single(), StringComparison.Ordinal);
     }
 

@@ -63,6 +63,32 @@ public sealed class MissedChangeTests : IDisposable
     }
 
     [Fact]
+    public void AMemberGoneLongerThanTheLeaseAndTheLookback_IsForgotten_AndComesBackAsANewMember()
+    {
+        var missed = new MissedChanges(_clock) { JoinLookback = TimeSpan.FromSeconds(20), Lease = TimeSpan.FromSeconds(6) };
+        missed.Joined("cache-3");
+        missed.Record("cache-3", "missed-while-a-member");
+        missed.OwedBy("cache-1"); // A member that stays.
+        missed.Left("cache-3");
+        Assert.Equal(2, missed.TrackedNames);
+
+        // Remembered while it may still come back within its lease and the look-back...
+        _clock.Advance(TimeSpan.FromSeconds(26));
+        missed.Left("cache-9");
+        Assert.Equal(["missed-while-a-member"], missed.OwedBy("cache-3").Keys);
+
+        // ...and forgotten after: it has stopped trusting its memory since (its status requests get no renewal).
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        missed.Passing("changed-long-after");
+        missed.Joined("cache-4");
+        Assert.Equal(3, missed.TrackedNames); // cache-1, cache-9 (gone 1 s) and cache-4.
+
+        // Back, it owes what changed within the look-back, as a new member does: so it clears before it serves.
+        missed.Joined("cache-3");
+        Assert.Equal(["changed-long-after"], missed.OwedBy("cache-3").Keys);
+    }
+
+    [Fact]
     public void AChangeMissedByAMemberThatJoinedLate_WaitsForTheLeaseItMayHaveTakenWhenItJoined()
     {
         var missed = new MissedChanges(_clock);

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace AspireCache.AspNetCore.Tests;
 
 /// <summary>
-/// A node learns each peer's protocol version from its status answers: a node of this version announces 2,
+/// A node learns each peer's protocol version from its status answers: a node of this version announces 3,
 /// one of the version before says nothing and stays at 1, and is then never sent a hand-off.
 /// </summary>
 public sealed class PeerProtocolVersionTests : IAsyncDisposable
@@ -37,7 +37,7 @@ public sealed class PeerProtocolVersionTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task ANewPeerIsSeenAtVersion2_AndAPeerOfVersion1AtVersion1()
+    public async Task ANewPeerIsSeenAtVersion3_AndAPeerOfVersion1AtVersion1()
     {
         _oldPeer = await StartVersion1PeerAsync();
         Uri oldAddress = new(_oldPeer.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
@@ -45,7 +45,7 @@ public sealed class PeerProtocolVersionTests : IAsyncDisposable
         using HttpClient client = NodeClients.Anonymous(_node);
 
         // Probes of one round end before the next round starts: a second status request means the first answer was read.
-        await Waits.UntilAsync("the new peer is seen at version 2", async () => (await VersionOfAsync(client, "other")) == 2, cancellationToken: Token);
+        await Waits.UntilAsync("the new peer is seen at version 3", async () => (await VersionOfAsync(client, "other")) == 3, cancellationToken: Token);
         await Waits.UntilAsync("the old peer answered a status request and was asked again", () => Volatile.Read(ref _version1StatusAnswers) >= 2, cancellationToken: Token);
 
         Assert.Equal(1, await VersionOfAsync(client, "old"));

@@ -57,6 +57,9 @@ internal sealed class HandOffCluster : IDisposable
     /// <summary>Nodes whose hand-off requests fail, as a node that has stopped.</summary>
     public ConcurrentDictionary<string, bool> Gone { get; } = new();
 
+    /// <summary>Nodes whose hand-off requests throw what no network or peer causes, as a bug of the asking node would.</summary>
+    public ConcurrentDictionary<string, bool> Broken { get; } = new();
+
     public TimeSpan TimeToLive { get; }
 
     public CacheGroup this[string node] => _groups[node];
@@ -106,6 +109,11 @@ internal sealed class HandOffCluster : IDisposable
             if (cluster.Gone.ContainsKey(Name))
             {
                 throw new HttpRequestException($"{Name} is gone.");
+            }
+
+            if (cluster.Broken.ContainsKey(Name))
+            {
+                throw new InvalidOperationException($"a bug in the hand-off to {Name}");
             }
 
             CacheResult? held = cluster._groups[Name].ServeHandOff(key);

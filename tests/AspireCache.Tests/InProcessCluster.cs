@@ -45,6 +45,9 @@ internal sealed class InProcessCluster : IDisposable
     /// <summary>Peers whose fetches, removals, writes and clears fail, as if the node were down.</summary>
     public ConcurrentDictionary<string, bool> Down { get; } = new();
 
+    /// <summary>Peers whose calls throw what no network or peer causes, as a bug of the asking node's transport would.</summary>
+    public ConcurrentDictionary<string, bool> Broken { get; } = new();
+
     public IEnumerable<string> Nodes => _groups.Keys;
 
     /// <summary>Fetches each peer served, by the peer's name.</summary>
@@ -113,6 +116,11 @@ internal sealed class InProcessCluster : IDisposable
             if (cluster.Down.ContainsKey(Name))
             {
                 throw new HttpRequestException($"{Name} is down");
+            }
+
+            if (cluster.Broken.ContainsKey(Name))
+            {
+                throw new InvalidOperationException($"a bug in the transport to {Name}");
             }
         }
     }
