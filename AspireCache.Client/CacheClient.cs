@@ -195,7 +195,7 @@ internal sealed partial class CacheClient : ICacheClient
                 throw NodeErrors.ToException(response, problem, member, group, _admin is not null);
             }
 
-            return operation == CacheClientOperation.Get ? await ReadValueAsync(response, member, retried, attempt.Token).ConfigureAwait(false) : null;
+            return operation == CacheClientOperation.Get ? await ReadValueAsync(response, member, group, _settings.MaxValueBytesOf(group), retried, attempt.Token).ConfigureAwait(false) : null;
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -269,9 +269,9 @@ internal sealed partial class CacheClient : ICacheClient
         }
     }
 
-    private static async Task<CacheGetResult> ReadValueAsync(HttpResponseMessage response, string member, bool retried, CancellationToken cancellationToken)
+    private static async Task<CacheGetResult> ReadValueAsync(HttpResponseMessage response, string member, string group, int limit, bool retried, CancellationToken cancellationToken)
     {
-        byte[] value = await ReadBodyAsync(response.Content, cancellationToken).ConfigureAwait(false);
+        byte[] value = await ReadBodyAsync(response.Content, member, group, limit, cancellationToken).ConfigureAwait(false);
         HttpResponseHeaders headers = response.Headers;
         CacheControlHeaderValue? cacheControl = headers.CacheControl;
         return new CacheGetResult(value, SourceOf(headers), member)
@@ -284,12 +284,15 @@ internal sealed partial class CacheClient : ICacheClient
         };
     }
 
-    private static async Task<byte[]> ReadBodyAsync(HttpContent content, CancellationToken cancellationToken)
+    // Never more than the limit: a declared length over it is refused before anything is allocated, and a body
+    // without one is read to one byte past it at most. What is left unread closes the connection (the handler
+    // drains nothing: see CacheClientHostingExtensions), so an answer that was cut off never reaches another request.
+    private static async Task<byte[]> ReadBodyAsync(HttpContent content, string member, string group, int limit, CancellationToken cancellationToken)
     {
-        // With a length, read straight into an array of that size instead of a growing buffer and a copy.
-        if (content.Headers.ContentLength is not long length || length > Array.MaxLength)
+        long? length = content.Headers.ContentLength;
+        if (length > limit)
         {
-            return await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            throw new CacheAnswerTooLargeException(member, group, length, limit);
         }
 
         if (length == 0)
@@ -297,14 +300,40 @@ internal sealed partial class CacheClient : ICacheClient
             return [];
         }
 
-        byte[] value = new byte[length];
         Stream stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            await stream.ReadExactlyAsync(value, cancellationToken).ConfigureAwait(false);
-        }
+            if (length is long known)
+            {
+                // With a length, read straight into an array of that size instead of a growing buffer and a copy.
+                byte[] value = new byte[known];
+                await stream.ReadExactlyAsync(value, cancellationToken).ConfigureAwait(false);
+                return value;
+            }
 
-        return value;
+            byte[] buffer = new byte[Math.Min(limit + 1, 16 * 1024)];
+            int filled = 0;
+            while (true)
+            {
+                if (filled == buffer.Length)
+                {
+                    if (buffer.Length > limit)
+                    {
+                        throw new CacheAnswerTooLargeException(member, group, null, limit);
+                    }
+
+                    Array.Resize(ref buffer, (int)Math.Min((long)limit + 1, buffer.Length * 2L));
+                }
+
+                int read = await stream.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return filled == buffer.Length ? buffer : buffer[..filled];
+                }
+
+                filled += read;
+            }
+        }
     }
 
     private static CacheSource SourceOf(HttpResponseHeaders headers) => FirstOf(headers, CacheHttpProtocol.ResultHeader) switch
@@ -334,6 +363,7 @@ internal sealed partial class CacheClient : ICacheClient
         OperationCanceledException when cancellationToken.IsCancellationRequested => "canceled",
         CacheKeyNotFoundException => "not_found",
         CacheValueTooLargeException => "too_large",
+        CacheAnswerTooLargeException => "answer_too_large",
         CacheSourceException { IsTimeout: true } => "source_timeout",
         CacheSourceException => "source_error",
         InvalidCacheKeyException => "invalid_key",

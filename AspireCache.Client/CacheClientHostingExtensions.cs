@@ -109,7 +109,11 @@ public static class CacheClientHostingExtensions
         services.AddHttpClient(CacheClient.HttpClientName)
             .RemoveAllResilienceHandlers()
             .RemoveAllLoggers()
-            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan); // Each attempt has its own deadlines.
+            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan) // Each attempt has its own deadlines.
+
+            // An answer not read to its end (one over MaxValueBytes, a problem too large to be ours) closes its
+            // connection instead of being drained into the next request's: what a node or proxy sent in excess is never read.
+            .UseSocketsHttpHandler((handler, _) => handler.MaxResponseDrainSize = 0);
 #pragma warning restore EXTEXP0001
 
         services.AddMetrics();

@@ -44,6 +44,24 @@ public sealed class CacheClientSettings
     /// </summary>
     public TimeSpan LoadTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>The default largest value: 1 MiB, the nodes' default MaxValueBytes.</summary>
+    public const int DefaultMaxValueBytes = 1024 * 1024;
+
+    /// <summary>
+    /// The largest answer to a get that the client reads, in bytes, for groups not named in <see cref="Groups"/>.
+    /// A node never sends a value over its group's MaxValueBytes, so a larger answer is refused before anything is
+    /// allocated for it (<see cref="CacheAnswerTooLargeException"/>): a misbehaving node or proxy cannot make the client
+    /// allocate what it declares. Default 1 MiB, the nodes' default; under Aspire, WithReference(cluster) sets each group's.
+    /// </summary>
+    public int MaxValueBytes { get; set; } = DefaultMaxValueBytes;
+
+    /// <summary>Settings per group, by name (<c>AspireCache:Client:{connectionName}:Groups:{group}</c>): a group's own <see cref="CacheClientGroupSettings.MaxValueBytes"/>.</summary>
+    public IDictionary<string, CacheClientGroupSettings> Groups { get; } = new Dictionary<string, CacheClientGroupSettings>(StringComparer.Ordinal);
+
+    /// <summary>The largest answer the client reads for <paramref name="group"/>: its own limit, else <see cref="MaxValueBytes"/>.</summary>
+    internal int MaxValueBytesOf(string group) =>
+        Groups.TryGetValue(group, out CacheClientGroupSettings? settings) && settings.MaxValueBytes is int limit ? limit : MaxValueBytes;
+
     /// <summary>
     /// How long a member that did not answer is avoided: its keys go to the member that owns them in a ring
     /// without it, as the nodes do once they find it down. Default 10 s: after that one request finds out

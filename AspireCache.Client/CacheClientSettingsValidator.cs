@@ -5,6 +5,9 @@ namespace AspireCache.Client;
 /// <summary>Checks a connection's settings when the application starts, each error saying what to set.</summary>
 internal sealed class CacheClientSettingsValidator(string connectionName) : IValidateOptions<CacheClientSettings>
 {
+    // The nodes' own bound on a group's MaxValueBytes.
+    private const int MaxValueBytesLimit = 1024 * 1024 * 1024;
+
     public ValidateOptionsResult Validate(string? name, CacheClientSettings options)
     {
         if (!string.Equals(name, connectionName, StringComparison.Ordinal))
@@ -42,6 +45,15 @@ internal sealed class CacheClientSettingsValidator(string connectionName) : IVal
             errors.Add($"{section}:{nameof(CacheClientSettings.KeyHashSecret)}, when set, must be the cluster's key hash secret (at least {TelemetryKeyHash.MinSecretLength} characters).");
         }
 
+        CheckMaxValueBytes(errors, $"{section}:{nameof(CacheClientSettings.MaxValueBytes)}", options.MaxValueBytes);
+        foreach ((string group, CacheClientGroupSettings settings) in options.Groups)
+        {
+            if (settings.MaxValueBytes is int limit)
+            {
+                CheckMaxValueBytes(errors, $"{section}:{nameof(CacheClientSettings.Groups)}:{group}:{nameof(CacheClientGroupSettings.MaxValueBytes)}", limit);
+            }
+        }
+
         if (options.AvoidFailedMemberFor < TimeSpan.Zero)
         {
             errors.Add($"{section}:{nameof(CacheClientSettings.AvoidFailedMemberFor)} cannot be negative; it is {options.AvoidFailedMemberFor}.");
@@ -49,4 +61,13 @@ internal sealed class CacheClientSettingsValidator(string connectionName) : IVal
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    private static void CheckMaxValueBytes(List<string> errors, string setting, int value)
+    {
+        if (value is < 1 or > MaxValueBytesLimit)
+        {
+            errors.Add($"{setting} must be from 1 to {MaxValueBytesLimit} bytes, as a group's MaxValueBytes on the nodes; it is {value}.");
+        }
+    }
+
 }

@@ -23,6 +23,9 @@ internal static class CacheClusterCommands
     private const string GroupArgument = "group";
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>The most bytes read of a node's answer (its /cluster view, a failed clear's problem): far more than either holds.</summary>
+    public const int MaxAnswerBytes = 1024 * 1024;
+
     public static void Add(IResourceBuilder<CacheClusterResource> cluster)
     {
         CacheClusterResource resource = cluster.Resource;
@@ -178,6 +181,9 @@ internal static class CacheClusterCommands
     {
         HttpClient http = services.GetRequiredService<IHttpClientFactory>().CreateClient();
         http.Timeout = RequestTimeout;
+
+        // Every answer is buffered whole (GetStringAsync, and SendAsync's default): never past this.
+        http.MaxResponseContentBufferSize = MaxAnswerBytes;
         return http;
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Aspire.Hosting.ApplicationModel;
 using AspireCache;
 
@@ -11,7 +12,8 @@ public static class CacheClusterReferenceExtensions
     /// (the member names, comma-separated) and every member's address through service discovery
     /// (<c>services__{member}__http__0</c>), so that <c>builder.AddCacheClient("{cluster}")</c> can send each
     /// key straight to its owner, and the key hash secret (<c>AspireCache__Client__{cluster}__KeyHashSecret</c>),
-    /// so that its spans carry the keys' hashes as the nodes' do. With <paramref name="adminAccess"/> it also gets the admin secret, as
+    /// so that its spans carry the keys' hashes as the nodes' do, and each group's MaxValueBytes where WithGroup gave one
+    /// (<c>AspireCache__Client__{cluster}__Groups__{group}__MaxValueBytes</c>), so that it reads values that large. With <paramref name="adminAccess"/> it also gets the admin secret, as
     /// <c>AspireCache__Client__{cluster}__AdminSecret</c>, which lets it write, remove and clear.
     /// </summary>
     /// <remarks>
@@ -68,13 +70,24 @@ public static class CacheClusterReferenceExtensions
             return Task.CompletedTask;
         });
 
-    // The members' addresses, and the key hash secret with which the client's spans carry the same key hash as the nodes'.
+    // The members' addresses, the key hash secret with which the client's spans carry the same key hash as the
+    // nodes', and the largest value of each group that has its own, so that the client reads what the nodes send.
     private static void ReferenceMembers<TDestination>(IResourceBuilder<TDestination> builder, CacheClusterResource cluster)
         where TDestination : IResourceWithEnvironment
     {
         builder.WithEnvironment(
             CacheSettingNames.Client.EnvironmentVariable(cluster.Name, CacheSettingNames.Client.KeyHashSecret),
             builder.ApplicationBuilder.CreateResourceBuilder(cluster.KeyHashSecret));
+
+        // Read when the client starts, so that groups declared after WithReference count too.
+        builder.WithEnvironment(context =>
+        {
+            foreach ((string group, int limit) in cluster.GroupMaxValueBytes)
+            {
+                string key = string.Join("__", CacheSettingNames.Client.Groups, group, CacheSettingNames.Client.MaxValueBytes);
+                context.EnvironmentVariables[CacheSettingNames.Client.EnvironmentVariable(cluster.Name, key)] = limit.ToString(CultureInfo.InvariantCulture);
+            }
+        });
 
         foreach (ProjectResource node in cluster.Nodes)
         {

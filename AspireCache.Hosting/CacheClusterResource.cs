@@ -31,6 +31,9 @@ public sealed class CacheClusterResource : Resource, IResourceWithConnectionStri
     /// <summary>The secret of the hash that telemetry shows instead of keys; nodes and every client that references the cluster get it.</summary>
     public ParameterResource KeyHashSecret { get; }
 
+    /// <summary>The groups whose MaxValueBytes was given (WithGroup's <c>maxValueBytes</c>): what their clients must read.</summary>
+    internal Dictionary<string, int> GroupMaxValueBytes { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The member names, comma-separated, in member order.</summary>
     public ReferenceExpression ConnectionStringExpression
     {

@@ -7,6 +7,9 @@ namespace Aspire.Hosting;
 /// Adds cache groups to every node of a cache cluster: loaded from a service of the application, loaded by
 /// the node project's own code, or without a source.
 /// </summary>
+// RS0026: the group's limits are optional parameters of the one call that declares it, as Aspire's own
+// integrations take theirs; overload resolution between these methods never depends on which are given.
+#pragma warning disable RS0026
 public static class CacheGroupBuilderExtensions
 {
     /// <summary>
@@ -24,6 +27,7 @@ public static class CacheGroupBuilderExtensions
     /// <param name="timeToLive">How long a loaded value may be served (by default values live until evicted).</param>
     /// <param name="refreshAhead">The last share of a lifetime, 0 to less than 1, in which a hit starts a background reload (off by default).</param>
     /// <param name="staleIfError">How long past its expiry a value may be served when its reload fails (off by default).</param>
+    /// <param name="maxValueBytes">The largest value the group accepts, in bytes (the node's default is 1 MiB); clients that reference the cluster read answers up to it.</param>
     /// <returns>The cluster.</returns>
     /// <example>
     /// <code>
@@ -41,7 +45,8 @@ public static class CacheGroupBuilderExtensions
         TimeSpan? loadTimeout = null,
         TimeSpan? timeToLive = null,
         double? refreshAhead = null,
-        TimeSpan? staleIfError = null)
+        TimeSpan? staleIfError = null,
+        int? maxValueBytes = null)
         where TSource : class, IResourceWithServiceDiscovery, IResourceWithWaitSupport
     {
         ArgumentNullException.ThrowIfNull(cluster);
@@ -58,7 +63,7 @@ public static class CacheGroupBuilderExtensions
             (CacheSettingNames.Group.SourceService, source.Resource.Name),
             (CacheSettingNames.Group.SourcePath, path),
         };
-        CacheGroupLimits.Add(settings, capacityBytes, loadTimeout, timeToLive, refreshAhead, staleIfError);
+        CacheGroupLimits.Add(settings, capacityBytes, loadTimeout, timeToLive, refreshAhead, staleIfError, maxValueBytes);
 
         foreach (ProjectResource resource in cluster.Resource.Nodes)
         {
@@ -67,7 +72,7 @@ public static class CacheGroupBuilderExtensions
                 .WaitFor(source);
         }
 
-        return WithSettings(cluster, group, settings);
+        return WithSettings(cluster, group, settings, maxValueBytes);
     }
 
     /// <summary>
@@ -83,6 +88,7 @@ public static class CacheGroupBuilderExtensions
     /// <param name="timeToLive">How long a loaded value may be served (by default values live until evicted).</param>
     /// <param name="refreshAhead">The last share of a lifetime, 0 to less than 1, in which a hit starts a background reload (off by default).</param>
     /// <param name="staleIfError">How long past its expiry a value may be served when its reload fails (off by default).</param>
+    /// <param name="maxValueBytes">The largest value the group accepts, in bytes (the node's default is 1 MiB); clients that reference the cluster read answers up to it.</param>
     /// <returns>The cluster.</returns>
     /// <example>
     /// <code>
@@ -98,14 +104,15 @@ public static class CacheGroupBuilderExtensions
         TimeSpan? loadTimeout = null,
         TimeSpan? timeToLive = null,
         double? refreshAhead = null,
-        TimeSpan? staleIfError = null)
+        TimeSpan? staleIfError = null,
+        int? maxValueBytes = null)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         ArgumentException.ThrowIfNullOrEmpty(group);
 
         var settings = new List<(string Key, string Value)>();
-        CacheGroupLimits.Add(settings, capacityBytes, loadTimeout, timeToLive, refreshAhead, staleIfError);
-        return WithSettings(cluster, group, settings);
+        CacheGroupLimits.Add(settings, capacityBytes, loadTimeout, timeToLive, refreshAhead, staleIfError, maxValueBytes);
+        return WithSettings(cluster, group, settings, maxValueBytes);
     }
 
     /// <summary>
@@ -118,6 +125,7 @@ public static class CacheGroupBuilderExtensions
     /// <param name="group">The group's name, as clients name it in <c>/cache/{group}/{key}</c>.</param>
     /// <param name="capacityBytes">Each node's capacity for the group, in bytes (the node's default is 64 MiB).</param>
     /// <param name="timeToLive">How long a written value may be served (by default values live until evicted or removed).</param>
+    /// <param name="maxValueBytes">The largest value the group accepts, in bytes (the node's default is 1 MiB); clients that reference the cluster read answers up to it.</param>
     /// <returns>The cluster.</returns>
     /// <example>
     /// <code>
@@ -130,20 +138,27 @@ public static class CacheGroupBuilderExtensions
         this IResourceBuilder<CacheClusterResource> cluster,
         string group,
         long? capacityBytes = null,
-        TimeSpan? timeToLive = null)
+        TimeSpan? timeToLive = null,
+        int? maxValueBytes = null)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         ArgumentException.ThrowIfNullOrEmpty(group);
 
         var settings = new List<(string Key, string Value)> { (CacheSettingNames.Group.NoSource, "true") };
-        CacheGroupLimits.Add(settings, capacityBytes, loadTimeout: null, timeToLive, refreshAhead: null, staleIfError: null);
-        return WithSettings(cluster, group, settings);
+        CacheGroupLimits.Add(settings, capacityBytes, loadTimeout: null, timeToLive, refreshAhead: null, staleIfError: null, maxValueBytes);
+        return WithSettings(cluster, group, settings, maxValueBytes);
     }
 
     private static IResourceBuilder<CacheClusterResource> WithSettings(
-        IResourceBuilder<CacheClusterResource> cluster, string group, List<(string Key, string Value)> settings)
+        IResourceBuilder<CacheClusterResource> cluster, string group, List<(string Key, string Value)> settings, int? maxValueBytes)
     {
         CacheClusterCommands.GroupDeclared(cluster.Resource, group);
+        if (maxValueBytes is int limit)
+        {
+            // Its clients must read values that large: WithReference passes it on.
+            cluster.Resource.GroupMaxValueBytes[group] = limit;
+        }
+
         foreach (ProjectResource resource in cluster.Resource.Nodes)
         {
             IResourceBuilder<ProjectResource> node = cluster.ApplicationBuilder.CreateResourceBuilder(resource);
@@ -156,3 +171,4 @@ public static class CacheGroupBuilderExtensions
         return cluster;
     }
 }
+#pragma warning restore RS0026

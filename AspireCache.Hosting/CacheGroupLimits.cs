@@ -13,7 +13,8 @@ internal static class CacheGroupLimits
         TimeSpan? loadTimeout,
         TimeSpan? timeToLive,
         double? refreshAhead,
-        TimeSpan? staleIfError)
+        TimeSpan? staleIfError,
+        int? maxValueBytes)
     {
         if (capacityBytes is long capacity)
         {
@@ -28,6 +29,14 @@ internal static class CacheGroupLimits
             ArgumentOutOfRangeException.ThrowIfNegative(share, nameof(refreshAhead));
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(share, 1, nameof(refreshAhead));
             settings.Add((CacheSettingNames.Group.RefreshAhead, share.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        if (maxValueBytes is int largest)
+        {
+            // The nodes' own bounds (CacheGroupOptions.Validate): refused here, before any node gets the setting.
+            ArgumentOutOfRangeException.ThrowIfLessThan(largest, 1, nameof(maxValueBytes));
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(largest, 1024 * 1024 * 1024, nameof(maxValueBytes));
+            settings.Add((CacheSettingNames.Group.MaxValueBytes, largest.ToString(CultureInfo.InvariantCulture)));
         }
 
         if (staleIfError is TimeSpan stale)

@@ -85,6 +85,8 @@ public sealed class CacheGroupTests
         Assert.Throws<ArgumentOutOfRangeException>(() => cluster.WithGroup("demo", backend, timeToLive: TimeSpan.FromSeconds(-1)));
         Assert.Throws<ArgumentOutOfRangeException>(() => cluster.WithGroup("demo", backend, refreshAhead: 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => cluster.WithGroup("demo", backend, refreshAhead: -0.1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => cluster.WithGroup("demo", backend, maxValueBytes: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => cluster.WithGroup("demo", backend, maxValueBytes: (1024 * 1024 * 1024) + 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => cluster.WithGroup("demo", backend, staleIfError: TimeSpan.FromSeconds(-1)));
 
         // A refused group leaves no half of itself behind.

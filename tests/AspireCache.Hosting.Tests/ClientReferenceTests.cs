@@ -68,6 +68,28 @@ public sealed class ClientReferenceTests
     }
 
     [Fact]
+    public async Task WithReference_GivesTheClientEachGroupsMaxValueBytes_EvenOfGroupsDeclaredAfterIt()
+    {
+        IDistributedApplicationBuilder builder = ModelBuilder.Create();
+        IResourceBuilder<CacheClusterResource> cluster = builder.AddCacheCluster<CacheNodeProject>("cache", nodes: 2)
+            .WithNoSourceGroup("blobs", maxValueBytes: 4 * 1024 * 1024)
+            .WithGroup("small");
+
+        IResourceBuilder<ProjectResource> client = builder.AddProject<CacheNodeProject>("storefront", launchProfileName: null)
+            .WithReference(cluster);
+        cluster.WithGroup("later", maxValueBytes: 2 * 1024 * 1024);
+
+        Dictionary<string, string> environment = await ModelEnvironment.OfAsync(client.Resource);
+        Assert.Equal("4194304", environment["AspireCache__Client__cache__Groups__blobs__MaxValueBytes"]);
+        Assert.Equal("2097152", environment["AspireCache__Client__cache__Groups__later__MaxValueBytes"]);
+        Assert.DoesNotContain("AspireCache__Client__cache__Groups__small__MaxValueBytes", environment.Keys); // The default, which the client has too.
+
+        // The nodes get the same limit.
+        Dictionary<string, string> node = await ModelEnvironment.OfAsync(cluster.Resource.Nodes[0]);
+        Assert.Equal("4194304", node["Cache__Groups__blobs__MaxValueBytes"]);
+    }
+
+    [Fact]
     public void WithReference_RefusesNulls()
     {
         IDistributedApplicationBuilder builder = ModelBuilder.Create();
