@@ -75,7 +75,7 @@ public sealed class HttpCachePeerTests : IDisposable
 
         Task<CacheResult> fetch = peer.GetAsync("demo", "k", Token).AsTask();
         await body.Reading.Task.WaitAsync(TimeSpan.FromSeconds(30), Token);
-        _clock.Advance(CacheGroupOptions.DefaultLoadTimeout);
+        _clock.Advance(TimeSpan.FromSeconds(10)); // The group's load timeout, by default.
         Assert.False(fetch.IsCompleted);
         _clock.Advance(PeerTimeout);
 
@@ -119,7 +119,7 @@ public sealed class HttpCachePeerTests : IDisposable
         var huge = new HeldStream();
         HttpCachePeer peer = PeerAnswering(() => new HttpResponseMessage(HttpStatusCode.OK)
         {
-            Content = new StreamContent(huge) { Headers = { ContentLength = CacheGroupOptions.DefaultMaxValueBytes + 1 } },
+            Content = new StreamContent(huge) { Headers = { ContentLength = (1024 * 1024) + 1 } }, // One byte over the default 1 MiB.
         });
 
         await Assert.ThrowsAsync<CacheValueTooLargeException>(async () => await peer.GetAsync("demo", "k", Token));
