@@ -11,6 +11,9 @@ namespace AspireCache.AspNetCore;
 /// as the group's load may take, unless the peer is taken out of the ring meanwhile (its probes fail):
 /// a slow source never counts against its owner, and a dead owner still costs about two seconds.
 /// Removals, writes and clears (in the other part of this class) have <c>PeerTimeout</c> in all.
+/// A peer that answers an error status of its own, does not answer in time or is taken out of the ring
+/// fails a call with <see cref="CachePeerException"/>; one that cannot be reached, with the transport's
+/// <see cref="HttpRequestException"/> or <see cref="IOException"/>.
 /// </remarks>
 [DebuggerDisplay("{Name}")]
 internal sealed partial class HttpCachePeer(

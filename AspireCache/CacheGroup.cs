@@ -136,7 +136,7 @@ public sealed partial class CacheGroup : IDisposable
     /// <summary>Gets a key's value for a client: from the store, the hot cache, the owner peer, or the loader.</summary>
     /// <param name="key">A non-empty key of at most <see cref="MaxKeyBytes"/> UTF-8 bytes.</param>
     /// <param name="cancellationToken">Stops this caller's wait; a fetch or load shared with others goes on.</param>
-    /// <exception cref="InvalidCacheKeyException">The key is empty, '.' or '..', too long, or not valid UTF-16.</exception>
+    /// <exception cref="InvalidCacheKeyException">The key is empty, '.' or '..', too long, not valid UTF-16, or holds U+0000.</exception>
     /// <exception cref="CacheKeyNotFoundException">The source has no value for the key.</exception>
     /// <exception cref="CacheSourceException">The source failed, took longer than <see cref="LoadTimeout"/>, or gave a value over <see cref="MaxValueBytes"/>.</exception>
     /// <exception cref="Exception">Whatever else the loader threw; a failure is not cached, though for the group's failure backoff the same failure is handed out again.</exception>

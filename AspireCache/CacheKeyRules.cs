@@ -2,7 +2,7 @@ using System.Text;
 
 namespace AspireCache;
 
-/// <summary>What makes a string a cache key: non-empty, not '.' or '..', valid Unicode, and short enough in UTF-8.</summary>
+/// <summary>What makes a string a cache key: non-empty, not '.' or '..', valid Unicode without U+0000, and short enough in UTF-8.</summary>
 internal static class CacheKeyRules
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -22,9 +22,18 @@ internal static class CacheKeyRules
         }
 
         // UTF-8 takes at least one byte per UTF-16 char and at most three, so most keys need no counting;
-        // a surrogate is checked strictly because a lone one cannot travel to a peer intact.
+        // a surrogate is checked strictly because a lone one cannot travel to a peer intact. One scan finds
+        // both rarities, a NUL and a surrogate, in the common key (ASCII, and most other text, is neither).
         bool mayBeTooLong = key.Length > maxKeyBytes / 3;
-        bool hasSurrogates = key.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF');
+        bool mayBeUnusual = key.AsSpan().ContainsAnyExceptInRange('\u0001', '\uD7FF');
+        if (mayBeUnusual && key.Contains('\0', StringComparison.Ordinal))
+        {
+            // Kestrel, like other HTTP servers, refuses any request path with an escaped NUL, so no peer
+            // could be asked for such a key, nor told of its removal.
+            throw new InvalidCacheKeyException("A cache key must not contain U+0000: no peer accepts it in a request path.");
+        }
+
+        bool hasSurrogates = mayBeUnusual && key.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF');
         if (!mayBeTooLong && !hasSurrogates)
         {
             return;

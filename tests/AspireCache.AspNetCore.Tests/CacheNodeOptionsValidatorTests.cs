@@ -115,7 +115,7 @@ public sealed class CacheNodeOptionsValidatorTests
 
         Assert.Equal((TimeSpan.FromSeconds(30), 0d, 0.25, TimeSpan.FromSeconds(9)), (options.TimeToLive, options.TimeToLiveJitter, options.RefreshAhead, options.StaleIfError));
         Assert.Same(clock, options.TimeProvider);
-        Assert.Equal(CacheGroupOptions.DefaultTimeToLiveJitter, new CacheGroupSettings().TimeToLiveJitter);
+        Assert.Equal(0.1, new CacheGroupSettings().TimeToLiveJitter);
     }
 
     [Fact]

@@ -139,7 +139,7 @@ public sealed class ClientChangeHttpTests(LifetimeNodeFactory node) : IClassFixt
         using HttpResponseMessage get = await admin.GetAsync($"/cache/demo/{key}", Token);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, declared.StatusCode);
-        Assert.Equal("urn:aspirecache:problem:value-too-large", (await declared.Content.ReadFromJsonAsync<Problem>(Token))!.Type);
+        Assert.Equal("urn:aspirecache:problem:value-too-large", (await declared.Content.ReadFromJsonAsync<ProblemAnswer>(Token))!.Type);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, chunked.StatusCode);
         Assert.Equal("load", get.Header("X-Cache-Result"));
     }
@@ -167,7 +167,7 @@ public sealed class ClientChangeHttpTests(LifetimeNodeFactory node) : IClassFixt
         using HttpResponseMessage response = await admin.SendAsync(request, Token);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal("urn:aspirecache:problem:unknown-group", (await response.Content.ReadFromJsonAsync<Problem>(Token))!.Type);
+        Assert.Equal("urn:aspirecache:problem:unknown-group", (await response.Content.ReadFromJsonAsync<ProblemAnswer>(Token))!.Type);
     }
 
     [Theory]
@@ -206,7 +206,7 @@ public sealed class ClientChangeHttpTests(LifetimeNodeFactory node) : IClassFixt
             return;
         }
 
-        Problem problem = (await response.Content.ReadFromJsonAsync<Problem>(Token))!;
+        ProblemAnswer problem = (await response.Content.ReadFromJsonAsync<ProblemAnswer>(Token))!;
         Assert.Equal("hit", after.Header("X-Cache-Result"));
         Assert.Equal(original, await after.Content.ReadAsByteArrayAsync(Token));
         if (secret == CacheNodeFactory.PeerSecretValue)
@@ -214,6 +214,4 @@ public sealed class ClientChangeHttpTests(LifetimeNodeFactory node) : IClassFixt
             Assert.Contains("peer secret is for nodes only", problem.Detail, StringComparison.Ordinal);
         }
     }
-
-    private sealed record Problem(string? Type, string? Title, string? Detail);
 }

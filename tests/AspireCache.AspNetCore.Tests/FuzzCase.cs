@@ -12,23 +12,29 @@ internal sealed record FuzzCase(
     bool RawOnly,
     byte[]? RawRequest = null)
 {
-    /// <summary>The target for a failure message: escaped, and cut short when long.</summary>
+    /// <summary>The case for a failure message: its target printable, and cut short when long.</summary>
     public string Describe()
     {
         string target = RawRequest is not null ? Encoding.Latin1.GetString(RawRequest) : Target;
-        var text = new StringBuilder();
-        foreach (char c in target.Length > 160 ? target[..160] : target)
-        {
-            text.Append(c is >= ' ' and < '\u007F' ? c.ToString() : $"\\u{(int)c:X4}");
-        }
-
-        if (target.Length > 160)
-        {
-            text.Append($"…({target.Length} chars)");
-        }
-
         string auth = Authorization is null ? "no auth" : Authorization.Length > 40 ? $"auth {Authorization[..40]}…" : $"auth '{Authorization}'";
-        return $"{Method} {text} [{auth}{(Body is null ? string.Empty : $", {Body.Length}-byte body")}{(RawOnly ? ", raw" : string.Empty)}]";
+        return $"{Method} {Printable(target)} [{auth}{(Body is null ? string.Empty : $", {Body.Length}-byte body")}{(RawOnly ? ", raw" : string.Empty)}]";
+    }
+
+    /// <summary>Text for a failure message: escaped where not printable ASCII, and cut short when long.</summary>
+    public static string Printable(string text)
+    {
+        var printable = new StringBuilder();
+        foreach (char c in text.Length > 160 ? text[..160] : text)
+        {
+            printable.Append(c is >= ' ' and < '\u007F' ? c.ToString() : $"\\u{(int)c:X4}");
+        }
+
+        if (text.Length > 160)
+        {
+            printable.Append($"…({text.Length} chars)");
+        }
+
+        return printable.ToString();
     }
 }
 

@@ -62,7 +62,7 @@ public sealed class HttpCachePeerTests : IDisposable
         Task<CacheResult> fetch = peer.GetAsync("demo", "k", Token).AsTask();
         _clock.Advance(PeerTimeout);
 
-        Exception error = await Assert.ThrowsAnyAsync<Exception>(() => fetch.WaitAsync(TimeSpan.FromSeconds(30), Token));
+        CachePeerException error = await Assert.ThrowsAsync<CachePeerException>(() => fetch.WaitAsync(TimeSpan.FromSeconds(30), Token));
         Assert.Contains("no answer within 1000 ms", error.Message, StringComparison.Ordinal);
         Assert.Equal(MemberState.Suspect, _health.Snapshot()["cache-1"].State);
     }
@@ -75,11 +75,11 @@ public sealed class HttpCachePeerTests : IDisposable
 
         Task<CacheResult> fetch = peer.GetAsync("demo", "k", Token).AsTask();
         await body.Reading.Task.WaitAsync(TimeSpan.FromSeconds(30), Token);
-        _clock.Advance(CacheGroupOptions.DefaultLoadTimeout);
+        _clock.Advance(TimeSpan.FromSeconds(10)); // The group's load timeout, by default.
         Assert.False(fetch.IsCompleted);
         _clock.Advance(PeerTimeout);
 
-        Exception error = await Assert.ThrowsAnyAsync<Exception>(() => fetch.WaitAsync(TimeSpan.FromSeconds(30), Token));
+        CachePeerException error = await Assert.ThrowsAsync<CachePeerException>(() => fetch.WaitAsync(TimeSpan.FromSeconds(30), Token));
         Assert.Contains("no end of its load", error.Message, StringComparison.Ordinal);
     }
 
@@ -97,7 +97,7 @@ public sealed class HttpCachePeerTests : IDisposable
         Assert.False(fetch.IsCompleted);
         _health.ReportFailure("cache-1", PeerSignal.Probe, "probe timed out", timedOut: true);
 
-        Exception error = await Assert.ThrowsAnyAsync<Exception>(() => fetch.WaitAsync(TimeSpan.FromSeconds(30), Token));
+        CachePeerException error = await Assert.ThrowsAsync<CachePeerException>(() => fetch.WaitAsync(TimeSpan.FromSeconds(30), Token));
         Assert.Contains("taken out of the ring", error.Message, StringComparison.Ordinal);
     }
 
@@ -119,7 +119,7 @@ public sealed class HttpCachePeerTests : IDisposable
         var huge = new HeldStream();
         HttpCachePeer peer = PeerAnswering(() => new HttpResponseMessage(HttpStatusCode.OK)
         {
-            Content = new StreamContent(huge) { Headers = { ContentLength = CacheGroupOptions.DefaultMaxValueBytes + 1 } },
+            Content = new StreamContent(huge) { Headers = { ContentLength = (1024 * 1024) + 1 } }, // One byte over the default 1 MiB.
         });
 
         await Assert.ThrowsAsync<CacheValueTooLargeException>(async () => await peer.GetAsync("demo", "k", Token));
@@ -292,8 +292,9 @@ public sealed class HttpCachePeerTests : IDisposable
     {
         HttpCachePeer peer = PeerAnswering(() => new HttpResponseMessage(HttpStatusCode.ServiceUnavailable));
 
-        await Assert.ThrowsAnyAsync<Exception>(async () => await peer.RemoveAsync("demo", "k", Token));
+        CachePeerException error = await Assert.ThrowsAsync<CachePeerException>(async () => await peer.RemoveAsync("demo", "k", Token));
 
+        Assert.Contains("answered 503", error.Message, StringComparison.Ordinal);
         Assert.Equal(MemberState.Suspect, _health.Snapshot()["cache-1"].State);
     }
 
@@ -302,8 +303,9 @@ public sealed class HttpCachePeerTests : IDisposable
     {
         HttpCachePeer peer = PeerAnswering(() => new HttpResponseMessage(HttpStatusCode.NotFound));
 
-        await Assert.ThrowsAnyAsync<Exception>(async () => await peer.ClearAsync("demo", hotOnly: false, Token));
+        CachePeerException error = await Assert.ThrowsAsync<CachePeerException>(async () => await peer.ClearAsync("demo", hotOnly: false, Token));
 
+        Assert.Contains("answered 404", error.Message, StringComparison.Ordinal);
         Assert.Equal(MemberState.Up, _health.Snapshot()["cache-1"].State);
     }
 
@@ -317,7 +319,7 @@ public sealed class HttpCachePeerTests : IDisposable
         Assert.False(write.IsCompleted);
         _clock.Advance(PeerTimeout);
 
-        Exception error = await Assert.ThrowsAnyAsync<Exception>(() => write.WaitAsync(TimeSpan.FromSeconds(30), Token));
+        CachePeerException error = await Assert.ThrowsAsync<CachePeerException>(() => write.WaitAsync(TimeSpan.FromSeconds(30), Token));
         Assert.Contains("no answer within 1000 ms", error.Message, StringComparison.Ordinal);
         Assert.Equal(MemberState.Suspect, _health.Snapshot()["cache-1"].State);
     }
@@ -336,7 +338,7 @@ public sealed class HttpCachePeerTests : IDisposable
         Assert.False(remove.IsCompleted);
         _clock.Advance(TimeSpan.FromTicks(1));
 
-        Exception missed = await Assert.ThrowsAnyAsync<Exception>(() => remove.WaitAsync(TimeSpan.FromSeconds(30), Token));
+        CachePeerException missed = await Assert.ThrowsAsync<CachePeerException>(() => remove.WaitAsync(TimeSpan.FromSeconds(30), Token));
         Assert.IsNotType<TimeoutException>(missed);
         Assert.Contains("503", missed.Message, StringComparison.Ordinal);
     }
@@ -349,7 +351,7 @@ public sealed class HttpCachePeerTests : IDisposable
         _health.ReportFailure("cache-1", PeerSignal.Probe, "probe timed out", timedOut: true);
         _health.ReportFailure("cache-1", PeerSignal.Probe, "probe timed out", timedOut: true);
 
-        Exception error = await Assert.ThrowsAnyAsync<Exception>(async () => await peer.RemoveAsync("demo", "k", Token));
+        CachePeerException error = await Assert.ThrowsAsync<CachePeerException>(async () => await peer.RemoveAsync("demo", "k", Token));
 
         Assert.Contains("out of the ring", error.Message, StringComparison.Ordinal);
     }

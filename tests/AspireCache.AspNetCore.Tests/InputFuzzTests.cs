@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 
@@ -9,7 +10,8 @@ namespace AspireCache.AspNetCore.Tests;
 
 /// <summary>
 /// Issue 5: every input path rejects bad input with a 4xx of the contract, never a 5xx or a crash.
-/// Thousands of seeded, hostile requests go to the real node on Kestrel over loopback.
+/// Thousands of seeded, hostile requests go to the real node on Kestrel over loopback; every get of a
+/// key is also held to the key rules (<see cref="FuzzKey"/>): a valid key answers its own value.
 /// </summary>
 public sealed class InputFuzzTests(CacheNodeFactory node) : IClassFixture<CacheNodeFactory>
 {
@@ -17,13 +19,14 @@ public sealed class InputFuzzTests(CacheNodeFactory node) : IClassFixture<CacheN
     private const int CaseCount = 12_000;
     private const int Concurrency = 8;
     private const string ProblemJson = "application/problem+json";
+    private const string InvalidKeyProblem = "urn:aspirecache:problem:invalid-key";
 
     // Kestrel's and routing's own refusals carry no body (bad request line, too long, headers too large,
     // no route, wrong method); every refusal with a body must be the contract's problem+json.
     private static readonly HashSet<int> BodilessRefusals = [400, 404, 405, 414, 431];
 
     [Fact]
-    public async Task AnyRequest_WithHostileTargetsMethodsAndHeaders_IsAnsweredBelow500AndTheNodeStillServes()
+    public async Task AnyRequest_WithHostileTargetsMethodsAndHeaders_IsAnsweredBelow500_EveryKeyByTheKeyRules_AndTheNodeStillServes()
     {
         CancellationToken cancellationToken = TestContext.Current.CancellationToken;
         Uri server = node.BaseAddress;
@@ -37,6 +40,8 @@ public sealed class InputFuzzTests(CacheNodeFactory node) : IClassFixture<CacheN
         var examples = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         var fixedOutcomes = new ConcurrentQueue<string>();
         int sentRaw = 0;
+        int validKeys = 0;
+        int invalidKeys = 0;
         var stopwatch = Stopwatch.StartNew();
 
         await Parallel.ForEachAsync(
@@ -70,10 +75,27 @@ public sealed class InputFuzzTests(CacheNodeFactory node) : IClassFixture<CacheN
                 {
                     failures.Enqueue($"{problem}: {fuzzCase.Describe()}");
                 }
+
+                if (FuzzKey.Of(fuzzCase) is { } key)
+                {
+                    if (key.Key is null)
+                    {
+                        Interlocked.Increment(ref invalidKeys);
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref validKeys);
+                    }
+
+                    if (CheckKey(key, response) is { } wrong)
+                    {
+                        failures.Enqueue($"{wrong}: {fuzzCase.Describe()}");
+                    }
+                }
             });
 
         TestContext.Current.TestOutputHelper?.WriteLine(
-            $"{cases.Count} cases ({sentRaw} sent raw) in {stopwatch.Elapsed.TotalSeconds:0.0} s; answers: " +
+            $"{cases.Count} cases ({sentRaw} sent raw, {validKeys} valid and {invalidKeys} invalid keys of the group) in {stopwatch.Elapsed.TotalSeconds:0.0} s; answers: " +
             string.Join(", ", outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key} × {o.Value}")));
         foreach ((string outcome, string example) in examples.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
@@ -83,6 +105,10 @@ public sealed class InputFuzzTests(CacheNodeFactory node) : IClassFixture<CacheN
         TestContext.Current.TestOutputHelper?.WriteLine("Fixed cases:\n" + string.Join('\n', fixedOutcomes));
 
         Assert.True(cases.Count >= 10_000);
+
+        // The key oracle judged enough of both kinds to mean something (this seed gives about 1,500 of each).
+        Assert.InRange(validKeys, 1_000, int.MaxValue);
+        Assert.InRange(invalidKeys, 500, int.MaxValue);
         Assert.True(failures.IsEmpty, $"{failures.Count} of {cases.Count} requests broke the contract:\n{string.Join('\n', failures.Take(50))}");
 
         // The node still serves after the storm.
@@ -94,25 +120,36 @@ public sealed class InputFuzzTests(CacheNodeFactory node) : IClassFixture<CacheN
     }
 
     [Theory]
-    [InlineData("/cache/demo/")]
-    [InlineData("/cache/demo/%zz")]
-    [InlineData("/cache/demo/%ED%A0%80")]
-    [InlineData("/cache/nosuchgroup/key")]
-    [InlineData("/cache/demo/%2F..%2F")]
-    public async Task Get_WithABadKeyOrGroup_AnswersAProblemWithADetail(string target)
+    [InlineData("/cache/demo/", 400, InvalidKeyProblem)]
+    [InlineData("/cache/demo/%zz", 400, InvalidKeyProblem)]
+    [InlineData("/cache/demo/%ED%A0%80", 400, InvalidKeyProblem)]
+    [InlineData("/cache/demo/%2E", 400, InvalidKeyProblem)]
+    [InlineData("/cache/nosuchgroup/key", 404, "urn:aspirecache:problem:unknown-group")]
+    public async Task Get_WithABadKeyOrGroup_AnswersAProblemWithADetail(string target, int status, string problemType)
     {
         CancellationToken cancellationToken = TestContext.Current.CancellationToken;
         using var client = new HttpClient();
 
         using HttpResponseMessage response = await client.GetAsync(ExactUri(node.BaseAddress, target), cancellationToken);
 
-        string body = await response.Content.ReadAsStringAsync(cancellationToken);
-        Assert.InRange((int)response.StatusCode, 200, 499);
-        if (!response.IsSuccessStatusCode)
-        {
-            Assert.Equal(ProblemJson, response.Content.Headers.ContentType?.MediaType);
-            Assert.Contains("\"detail\"", body, StringComparison.Ordinal);
-        }
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal(ProblemJson, response.Content.Headers.ContentType?.MediaType);
+        ProblemAnswer? problem = await response.Content.ReadFromJsonAsync<ProblemAnswer>(cancellationToken);
+        Assert.Equal(problemType, problem?.Type);
+        Assert.False(string.IsNullOrWhiteSpace(problem?.Detail));
+    }
+
+    [Fact]
+    public async Task Get_OfAKeyWithEscapedSlashesAroundDots_IsServedAsThatKey()
+    {
+        CancellationToken cancellationToken = TestContext.Current.CancellationToken;
+        using var client = new HttpClient();
+
+        // "/../" escaped is one segment, no dot segment: a key like any other.
+        using HttpResponseMessage response = await client.GetAsync(ExactUri(node.BaseAddress, "/cache/demo/%2F..%2F"), cancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(StubSourceHandler.ValueOf("/../"), await response.Content.ReadAsByteArrayAsync(cancellationToken));
     }
 
     [Theory]
@@ -200,7 +237,7 @@ public sealed class InputFuzzTests(CacheNodeFactory node) : IClassFixture<CacheN
 
         using HttpResponseMessage response = await client.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken);
         byte[] body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        return (new WireResponse((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), body.Length, response.Headers.Contains("X-Cache-Source-Error")), false);
+        return (new WireResponse((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), body, response.Headers.Contains("X-Cache-Source-Error")), false);
     }
 
     private static string? Check(FuzzCase fuzzCase, WireResponse response)
@@ -226,6 +263,34 @@ public sealed class InputFuzzTests(CacheNodeFactory node) : IClassFixture<CacheN
         }
 
         return null;
+    }
+
+    // The second oracle: a valid key answers the source's bytes for exactly that key (or the stub's own
+    // answer for its error-, missing- and big- keys), an invalid one 400 with the invalid-key type (or,
+    // for an escaped NUL, which never reaches the node, Kestrel's 400 without a body).
+    private static string? CheckKey(FuzzKey fuzzKey, WireResponse response)
+    {
+        if (fuzzKey.RefusedByKestrel)
+        {
+            return response.Status == 400 && response.BodyLength == 0 ? null : $"a key with U+0000 answered {response.Status} with {response.BodyLength} bytes, not Kestrel's 400 without a body";
+        }
+
+        if (fuzzKey.Key is not { } key)
+        {
+            return response.Status == 400 && response.ProblemType == InvalidKeyProblem
+                ? null
+                : $"an invalid key ({fuzzKey.Invalid}) answered {response.Status} '{response.ProblemType}', not 400 '{InvalidKeyProblem}'";
+        }
+
+        (int status, string what) = key switch
+        {
+            _ when key.StartsWith("error-", StringComparison.Ordinal) => (502, "the source's failure"),
+            _ when key.StartsWith("missing-", StringComparison.Ordinal) => (404, "the source's 404"),
+            _ when key.StartsWith("big-", StringComparison.Ordinal) => (502, "the source's value over the limit"),
+            _ => (200, "the source's bytes for it"),
+        };
+        bool right = status == 200 ? response.Status == 200 && response.Body.AsSpan().SequenceEqual(StubSourceHandler.ValueOf(key)) : response.Status == status;
+        return right ? null : $"the valid key '{FuzzCase.Printable(key)}' answered {response.Status} with {response.BodyLength} bytes '{response.ProblemType}', not {status}, {what}";
     }
 
     // Few, since each is slow or large: absurd headers, an absurd request line, bytes that are not

@@ -52,10 +52,18 @@ public sealed class InternalErrorHttpTests : IDisposable
         MissedChanges missed = _node.Services.GetRequiredService<MissedChanges>();
         _node.Peer.Throw(new InvalidOperationException("a bug in passing the change on"));
 
-        // The node answers once the member's lease has surely run out, on its clock: moved on once the debt is recorded.
+        // The node answers once the member's lease has surely run out, on its clock.
+        // The wait may start just after the clock moved, so the clock moves by a lease until the answer comes.
         Task<HttpResponseMessage> removal = admin.DeleteAsync($"/cache/{CacheNodeFactory.Group}/changed", Token);
         await Waits.UntilAsync("the member's debt is recorded", () => missed.Owes("ghost", CacheNodeFactory.Group), cancellationToken: Token);
-        _node.Clock.Advance(_node.Lease);
+        await Waits.UntilAsync(
+            "the change answers once the member's lease has run out",
+            () =>
+            {
+                _node.Clock.Advance(_node.Lease);
+                return removal.IsCompleted;
+            },
+            cancellationToken: Token);
         using HttpResponseMessage response = await removal;
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);

@@ -11,7 +11,11 @@ namespace AspireCache.AspNetCore.Tests;
 /// A status request from a name that is not a member: answered 409 and kept in no table, and the asker,
 /// which is then told no changes, neither ejects the node nor renews its lease, so it clears before it
 /// serves again. A node of the previous protocol, which would take the 409 for a failed probe, is answered as before.
+/// Not run beside other tests: its two nodes disagree on the members on purpose, and the disagreement counter is
+/// read process-wide by another test class.
 /// </summary>
+[Collection(nameof(NonMemberStatusTests))]
+[CollectionDefinition(nameof(NonMemberStatusTests), DisableParallelization = true)]
 public sealed class NonMemberStatusTests : IDisposable
 {
     private readonly ScriptedMembers _soloMembers = new();

@@ -148,7 +148,8 @@ public sealed class PeerChangeHttpTests(LifetimeNodeFactory node) : IClassFixtur
     public async Task HttpCachePeer_ThrowsWhenTheNodeRefusesAChange()
     {
         // An unknown group: the node answers 404, which is not acknowledged.
-        await Assert.ThrowsAnyAsync<Exception>(async () => await Peer().RemoveAsync("nosuchgroup", "k", Token));
+        CachePeerException error = await Assert.ThrowsAsync<CachePeerException>(async () => await Peer().RemoveAsync("nosuchgroup", "k", Token));
+        Assert.Contains("answered 404", error.Message, StringComparison.Ordinal);
     }
 
     // A peer named "solo" whose requests go to the test node with the peer secret, on the system clock:

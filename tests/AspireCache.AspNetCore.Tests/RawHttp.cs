@@ -1,10 +1,36 @@
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json;
 
 namespace AspireCache.AspNetCore.Tests;
 
 /// <summary>The parts of an HTTP response that the tests check.</summary>
-internal sealed record WireResponse(int Status, string? ContentType, long BodyLength, bool SourceError);
+internal sealed record WireResponse(int Status, string? ContentType, byte[] Body, bool SourceError)
+{
+    public long BodyLength => Body.Length;
+
+    /// <summary>The problem's <c>type</c>, when the body is problem+json that has one.</summary>
+    public string? ProblemType
+    {
+        get
+        {
+            if (ContentType?.StartsWith("application/problem+json", StringComparison.Ordinal) != true)
+            {
+                return null;
+            }
+
+            try
+            {
+                using var problem = JsonDocument.Parse(Body);
+                return problem.RootElement.TryGetProperty("type", out JsonElement type) ? type.GetString() : null;
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
+    }
+}
 
 /// <summary>
 /// Sends a request exactly as written over a fresh loopback connection (<c>Connection: close</c>), for
@@ -93,6 +119,7 @@ internal static class RawHttp
         int status = int.Parse(lines[0].AsSpan(9, 3), System.Globalization.CultureInfo.InvariantCulture);
         string? contentType = null;
         bool sourceError = false;
+        bool chunked = false;
         foreach (string line in lines.Skip(1))
         {
             int colon = line.IndexOf(':', StringComparison.Ordinal);
@@ -110,8 +137,48 @@ internal static class RawHttp
             {
                 sourceError = true;
             }
+            else if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
+            {
+                chunked = line[(colon + 1)..].Contains("chunked", StringComparison.OrdinalIgnoreCase);
+            }
         }
 
-        return new WireResponse(status, contentType, bytes.Length - headerEnd - 4, sourceError);
+        byte[] body = bytes[(headerEnd + 4)..];
+        return new WireResponse(status, contentType, chunked ? Unchunked(body) : body, sourceError);
+    }
+
+    // The body as sent, without the chunks' framing: a problem's JSON is chunked when its length was not known up front.
+    private static byte[] Unchunked(byte[] framed)
+    {
+        using var body = new MemoryStream();
+        int at = 0;
+        while (true)
+        {
+            int lineEnd = framed.AsSpan(at).IndexOf("\r\n"u8);
+            if (lineEnd < 0)
+            {
+                throw new InvalidDataException("A chunk without its size line.");
+            }
+
+            string sizeLine = Encoding.Latin1.GetString(framed, at, lineEnd).Split(';')[0];
+            if (!int.TryParse(sizeLine, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out int size))
+            {
+                throw new InvalidDataException($"A chunk size that is not hex: '{sizeLine}'.");
+            }
+
+            at += lineEnd + 2;
+            if (size == 0)
+            {
+                return body.ToArray();
+            }
+
+            if (at + size > framed.Length)
+            {
+                throw new InvalidDataException("A chunk shorter than its size.");
+            }
+
+            body.Write(framed, at, size);
+            at += size + 2;
+        }
     }
 }

@@ -68,9 +68,9 @@ public sealed class SourceAnswerHttpTests(CacheNodeFactory node) : IClassFixture
 
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("urn:aspirecache:problem:no-such-key", (await missing.Content.ReadFromJsonAsync<Problem>(Token))!.Type);
+        Assert.Equal("urn:aspirecache:problem:no-such-key", (await missing.Content.ReadFromJsonAsync<ProblemAnswer>(Token))!.Type);
         Assert.Equal(HttpStatusCode.NotFound, unknownGroup.StatusCode);
-        Assert.Equal("urn:aspirecache:problem:unknown-group", (await unknownGroup.Content.ReadFromJsonAsync<Problem>(Token))!.Type);
+        Assert.Equal("urn:aspirecache:problem:unknown-group", (await unknownGroup.Content.ReadFromJsonAsync<ProblemAnswer>(Token))!.Type);
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class SourceAnswerHttpTests(CacheNodeFactory node) : IClassFixture
         using HttpResponseMessage response = await client.GetAsync("/cache/demo/big-" + Guid.NewGuid().ToString("N"), Token);
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
-        Problem problem = (await response.Content.ReadFromJsonAsync<Problem>(Token))!;
+        ProblemAnswer problem = (await response.Content.ReadFromJsonAsync<ProblemAnswer>(Token))!;
         Assert.Contains($"{StubSourceHandler.BigValueBytes} bytes", problem.Detail, StringComparison.Ordinal);
         Assert.Contains("MaxValueBytes is 1048576", problem.Detail, StringComparison.Ordinal);
     }
@@ -98,6 +98,4 @@ public sealed class SourceAnswerHttpTests(CacheNodeFactory node) : IClassFixture
         Assert.Null(response.Headers.CacheControl);
         Assert.False(response.Headers.Contains("X-Cache-Stale"));
     }
-
-    private sealed record Problem(string? Type, string? Title, string? Detail);
 }

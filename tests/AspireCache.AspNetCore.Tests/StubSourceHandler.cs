@@ -1,17 +1,20 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace AspireCache.AspNetCore.Tests;
 
 /// <summary>
-/// The groups' data source, answered in memory: 64 bytes for any key; 500 for keys starting with
+/// The groups' data source, answered in memory: 64 bytes for any key, which depend on the key
+/// (<see cref="ValueOf"/>); 500 for keys starting with
 /// <c>error-</c>, 404 for <c>missing-</c>, 2 MiB for <c>big-</c>; keys a test holds answer when it lets
 /// them, and keys a test set answer what it set (a value, Cache-Control and Age headers, or a failure).
 /// </summary>
 internal sealed class StubSourceHandler : HttpMessageHandler
 {
-    public const int ValueBytes = 64;
+    public const int ValueBytes = SHA512.HashSizeInBytes;
 
     public const int BigValueBytes = 2 * 1024 * 1024;
 
@@ -34,6 +37,12 @@ internal sealed class StubSourceHandler : HttpMessageHandler
 
     /// <summary>Makes the source answer <paramref name="encodedKey"/> with <paramref name="answer"/> from now on.</summary>
     public static void Answer(string encodedKey, StubAnswer answer) => Answers[encodedKey] = answer;
+
+    /// <summary>
+    /// What the source answers for <paramref name="key"/> (decoded) unless a test set another answer: bytes
+    /// that differ from key to key, so that a node that serves one key's value for another is caught.
+    /// </summary>
+    public static byte[] ValueOf(string key) => SHA512.HashData(Encoding.UTF8.GetBytes(key));
 
     /// <summary>How often the source was asked for <paramref name="encodedKey"/>.</summary>
     public static int CallsOf(string encodedKey) => Calls.GetValueOrDefault(encodedKey);
@@ -69,7 +78,7 @@ internal sealed class StubSourceHandler : HttpMessageHandler
 
         return new HttpResponseMessage(HttpStatusCode.OK)
         {
-            Content = new ByteArrayContent(new byte[encodedKey.StartsWith("big-", StringComparison.Ordinal) ? BigValueBytes : ValueBytes]),
+            Content = new ByteArrayContent(encodedKey.StartsWith("big-", StringComparison.Ordinal) ? new byte[BigValueBytes] : ValueOf(Uri.UnescapeDataString(encodedKey))),
             RequestMessage = request,
         };
     }

@@ -165,6 +165,19 @@ public class CacheGroupTests
         Assert.Throws<InvalidCacheKeyException>(() => group.GetAsync("a\uD800b", TestToken));
     }
 
+    [Theory]
+    [InlineData("\0")]
+    [InlineData("a\0b")]
+    [InlineData("日本\0")]
+    public async Task GetAndRemove_OfAKeyWithANul_AreRejected_ForNoPeerCouldBeAskedForIt(string key)
+    {
+        using var group = new CacheGroup(UniqueName(), (k, _) => ValueTask.FromResult<LoadedValue>(new byte[1]));
+
+        InvalidCacheKeyException error = Assert.Throws<InvalidCacheKeyException>(() => group.GetAsync(key, TestToken));
+        await Assert.ThrowsAsync<InvalidCacheKeyException>(async () => await group.RemoveAsync(key));
+        Assert.Contains("U+0000", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void MaxKeyBytes_IsConfigurable()
     {

@@ -91,7 +91,7 @@ public class HotCacheTests
         }
 
         Assert.Null(asker.HotStore);
-        Assert.Equal(CacheGroupOptions.DefaultCapacityBytes, asker.Store.CapacityBytes);
+        Assert.Equal(64L * 1024 * 1024, asker.Store.CapacityBytes); // The whole default capacity.
     }
 
     [Fact]

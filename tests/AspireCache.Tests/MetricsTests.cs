@@ -33,8 +33,8 @@ public class MetricsTests
         Assert.Equal(2, metrics.Observed("aspirecache.entry.count"));
         Assert.Equal(LruStore.SizeOf("a", new byte[100]) * 2, metrics.Observed("aspirecache.store.size"));
         // The store's capacity is the group's less the hot cache's share; together they are the group's.
-        Assert.Equal(CacheGroupOptions.DefaultCapacityBytes, metrics.Observed("aspirecache.store.capacity") + metrics.Observed("aspirecache.hot.store.capacity"));
-        Assert.Equal(CacheGroupOptions.DefaultCapacityBytes / 8, metrics.Observed("aspirecache.hot.store.capacity"));
+        Assert.Equal(64L * 1024 * 1024, metrics.Observed("aspirecache.store.capacity") + metrics.Observed("aspirecache.hot.store.capacity"));
+        Assert.Equal(8L * 1024 * 1024, metrics.Observed("aspirecache.hot.store.capacity"));
 
         Assert.Equal(2, metrics.Recorded("aspirecache.get.duration", ("aspirecache.result", "hit")).Length);
         Assert.Equal(2, metrics.Recorded("aspirecache.get.duration", ("aspirecache.result", "load")).Length);
@@ -191,7 +191,7 @@ public class MetricsTests
         string name = "metrics-" + Guid.NewGuid().ToString("N");
         using var metrics = new MetricsRecorder(name);
         var group = new CacheGroup(name, (_, _) => default);
-        Assert.Equal(CacheGroupOptions.DefaultCapacityBytes * 7 / 8, metrics.Observed("aspirecache.store.capacity"));
+        Assert.Equal(56L * 1024 * 1024, metrics.Observed("aspirecache.store.capacity")); // 64 MiB less the hot eighth.
 
         group.Dispose();
 

@@ -21,19 +21,11 @@ internal sealed class ZipfTrace
         // Popularity ranks are shuffled over the ids, so that neither names nor sizes follow popularity.
         int[] byRank = Enumerable.Range(0, keyCount).ToArray();
         random.Shuffle(byRank);
-        double[] cumulative = new double[keyCount];
-        double total = 0;
-        for (int rank = 0; rank < keyCount; rank++)
-        {
-            total += 1 / Math.Pow(rank + 1, exponent);
-            cumulative[rank] = total;
-        }
-
+        var ranks = new ZipfRanks(keyCount, exponent);
         Accesses = new int[accessCount];
         for (int i = 0; i < accessCount; i++)
         {
-            int rank = Array.BinarySearch(cumulative, random.NextDouble() * total);
-            Accesses[i] = byRank[rank < 0 ? ~rank : rank];
+            Accesses[i] = byRank[ranks.Next(random)];
         }
     }
 
