@@ -170,6 +170,24 @@ public sealed partial class ClusterTests(ClusterFixture cluster) : IClassFixture
     [Fact]
     public async Task PeerFetches_ReuseTheirConnections()
     {
+        int ownerPort = cluster.App.GetEndpoint("cache-1", "http").Port;
+
+        // First, that the count this test reads moves when cache-0 opens a connection to cache-1: more
+        // fetches at once than it has connections open there, each held open by a slow key's load (3 s),
+        // need one more. A count that is missing or never moves fails here, instead of passing the reuse
+        // check below with 0 new connections.
+        Connections beforeProbe = await ConnectionsAsync("cache-0", ownerPort);
+        string[] slowKeys = [.. Enumerable.Range(0, (int)beforeProbe.Open + 1).Select(i => ClusterFixture.KeyOwnedBy("cache-1", $"slow-connections-{i}"))];
+        await Task.WhenAll(slowKeys.Select(async key =>
+        {
+            using HttpResponseMessage held = await cluster.Nodes["cache-0"].GetAsync(CachePath(key), Token);
+            Assert.Equal("peer", Assert.Single(held.Headers.GetValues("X-Cache-Result")));
+        }));
+        Connections afterProbe = await ConnectionsAsync("cache-0", ownerPort);
+        Assert.True(
+            afterProbe.Opened > beforeProbe.Opened,
+            $"{slowKeys.Length} fetches at once from cache-0, with {beforeProbe.Open} connections open to cache-1, counted no new connection ({beforeProbe.Opened} opened before, {afterProbe.Opened} after).");
+
         // Keys of cache-1, loaded there first, then fetched once each by cache-0: one peer round trip per get.
         string[] keys = [.. Enumerable.Range(0, 100).Select(i => ClusterFixture.KeyOwnedBy("cache-1", $"reuse-{i}"))];
         await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = Token }, async (key, token) =>
@@ -178,15 +196,14 @@ public sealed partial class ClusterTests(ClusterFixture cluster) : IClassFixture
             Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
         });
 
-        int ownerPort = cluster.App.GetEndpoint("cache-1", "http").Port;
-        double openedBefore = await ConnectionsOpenedAsync("cache-0", ownerPort);
+        double openedBefore = (await ConnectionsAsync("cache-0", ownerPort)).Opened;
         foreach (string key in keys)
         {
             using HttpResponseMessage response = await cluster.Nodes["cache-0"].GetAsync(CachePath(key), Token);
             Assert.Equal("peer", Assert.Single(response.Headers.GetValues("X-Cache-Result")));
         }
 
-        double opened = await ConnectionsOpenedAsync("cache-0", ownerPort) - openedBefore;
+        double opened = (await ConnectionsAsync("cache-0", ownerPort)).Opened - openedBefore;
 
         // 100 sequential fetches; a new connection each would show as 100.
         Assert.InRange(opened, 0, 2);
@@ -195,11 +212,12 @@ public sealed partial class ClusterTests(ClusterFixture cluster) : IClassFixture
     [Fact]
     public async Task AFailingKey_Gives502ProblemDetails_AndIsNotCached()
     {
-        string key = "error-" + FreshKey("failing");
-
-        foreach (HttpClient node in cluster.Nodes.Values)
+        foreach ((string name, HttpClient node) in cluster.Nodes)
         {
+            // A key per node: each node's asking starts with nothing remembered about its key.
+            string key = "error-" + FreshKey($"failing-at-{name}");
             long before = await cluster.BackendCallsAsync(key, Token);
+            var sinceAsked = Stopwatch.StartNew();
             using HttpResponseMessage response = await node.GetAsync(CachePath(key), Token);
 
             Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
@@ -211,11 +229,34 @@ public sealed partial class ClusterTests(ClusterFixture cluster) : IClassFixture
             // Exactly one backend call: the owner's, never a second one from a node whose peer failed.
             Assert.Equal(before + 1, await cluster.BackendCallsAsync(key, Token));
 
-            // Within the failure backoff the owner answers from memory; after it, the backend is asked again.
-            using HttpResponseMessage soon = await node.GetAsync(CachePath(key), Token);
-            Assert.Equal(HttpStatusCode.BadGateway, soon.StatusCode);
-            Assert.Equal(before + 1, await cluster.BackendCallsAsync(key, Token));
-            await Task.Delay(CacheGroupOptions.DefaultFailureBackoff + TimeSpan.FromMilliseconds(100), Token);
+            // Within the failure backoff the owner answers from memory: repeats at once get the same 502,
+            // and the owner calls the backend no more than once a backoff, so at most 1 + elapsed / backoff
+            // calls in all, timed from before the first request was sent to after the last answer came. On a
+            // quick machine that is the first call alone; a slow one allows only what its backoffs allow,
+            // where a node that did not remember the failure would call the backend for every repeat.
+            for (int repeat = 0; repeat < 10; repeat++)
+            {
+                using HttpResponseMessage soon = await node.GetAsync(CachePath(key), Token);
+                Assert.Equal(HttpStatusCode.BadGateway, soon.StatusCode);
+            }
+
+            TimeSpan elapsed = sinceAsked.Elapsed;
+            long allowed = 1 + (long)(elapsed / CacheGroupOptions.DefaultFailureBackoff);
+            long calls = await cluster.BackendCallsAsync(key, Token) - before;
+            Assert.True(
+                calls <= allowed,
+                $"{name}: {calls} backend calls for 11 gets in {elapsed.TotalMilliseconds:0} ms; a {CacheGroupOptions.DefaultFailureBackoff.TotalMilliseconds:0} ms failure backoff allows {allowed}.");
+
+            // After it, the backend is asked again.
+            await Waits.UntilAsync(
+                "the backend is asked again after the failure backoff",
+                async () =>
+                {
+                    using HttpResponseMessage later = await node.GetAsync(CachePath(key), Token);
+                    Assert.Equal(HttpStatusCode.BadGateway, later.StatusCode);
+                    return await cluster.BackendCallsAsync(key, Token) - before > calls;
+                },
+                cancellationToken: Token);
         }
     }
 
@@ -349,24 +390,38 @@ public sealed partial class ClusterTests(ClusterFixture cluster) : IClassFixture
         Assert.Fail("cache-0 owned 20 random keys in a row; the ring is broken.");
     }
 
-    // Connections that a node's HttpClients opened to a port: those open now plus those already closed,
-    // from the System.Net.Http meter on the node's /metrics.
-    private async Task<double> ConnectionsOpenedAsync(string node, int port)
+    // The connections that a node's HttpClients have open to a port now, and all they ever opened there
+    // (those open plus those already closed), from the System.Net.Http meter on the node's /metrics. One
+    // read for both, so that a connection closing in between is counted once.
+    private async Task<Connections> ConnectionsAsync(string node, int port)
     {
         string text = await cluster.Nodes[node].GetStringAsync("/metrics", Token);
         string portLabel = $"server_port=\"{port}\"";
-        double total = 0;
+        double open = 0;
+        double closed = 0;
         foreach (string line in text.Split('\n'))
         {
-            bool open = line.StartsWith("http_client_open_connections{", StringComparison.Ordinal);
-            bool closed = line.StartsWith("http_client_connection_duration_seconds_count{", StringComparison.Ordinal);
-            if ((open || closed) && line.Contains(portLabel, StringComparison.Ordinal))
+            if (!line.Contains(portLabel, StringComparison.Ordinal))
             {
-                total += double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+                continue;
+            }
+
+            if (line.StartsWith("http_client_open_connections{", StringComparison.Ordinal))
+            {
+                open += ValueOf(line);
+            }
+            else if (line.StartsWith("http_client_connection_duration_seconds_count{", StringComparison.Ordinal))
+            {
+                closed += ValueOf(line);
             }
         }
 
-        Assert.True(total > 0 || text.Contains("http_client_open_connections", StringComparison.Ordinal), "The node exports no HttpClient connection metrics.");
-        return total;
+        Assert.True(open + closed > 0 || text.Contains("http_client_open_connections", StringComparison.Ordinal), "The node exports no HttpClient connection metrics.");
+        return new Connections(open, open + closed);
+
+        static double ValueOf(string line) =>
+            double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    private sealed record Connections(double Open, double Opened);
 }

@@ -38,12 +38,18 @@ public sealed class FailureTests(FailureFixture cluster) : IClassFixture<Failure
         using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(Token);
         stopLoad.CancelAfter(TimeSpan.FromSeconds(60));
         int requests = 0;
-        Task[] load = [.. Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
+        const int Workers = 4;
+
+        // Set once both survivors have taken cache-2 out; each worker then counts the requests it began after that.
+        int detected = 0;
+        int[] begunAfterDetection = new int[Workers];
+        Task[] load = [.. Enumerable.Range(0, Workers).Select(worker => Task.Run(async () =>
         {
             var random = new Random(worker);
             while (!stopLoad.IsCancellationRequested)
             {
                 string key = keys[random.Next(keys.Length)];
+                bool afterDetection = Volatile.Read(ref detected) == 1;
                 try
                 {
                     using HttpResponseMessage response = await survivors[worker % 2].GetAsync(CachePath(key), stopLoad.Token);
@@ -59,6 +65,11 @@ public sealed class FailureTests(FailureFixture cluster) : IClassFixture<Failure
                 catch (HttpRequestException ex)
                 {
                     errors.Enqueue(ex.Message);
+                }
+
+                if (afterDetection)
+                {
+                    Interlocked.Increment(ref begunAfterDetection[worker]);
                 }
             }
         }, Token))];
@@ -79,15 +90,34 @@ public sealed class FailureTests(FailureFixture cluster) : IClassFixture<Failure
         await Waits.UntilAsync("both survivors took cache-2 out of their rings", () => IsOutOfRingEverywhereAsync("cache-2", ["cache-0", "cache-1"]), DetectionBound, cancellationToken: Token);
         TimeSpan detection = stopwatch.Elapsed;
 
-        // From here on, each key of the stopped node has one new owner, which loads it once.
-        await Task.Delay(TimeSpan.FromSeconds(1), Token);
+        // From here on, each key of the stopped node has one new owner, which loads it once. A request
+        // begun before may still have found cache-2 in a ring and load after the peer timeout: once every
+        // worker has finished a request begun after detection, none of those is left.
+        Volatile.Write(ref detected, 1);
+        await Waits.UntilAsync(
+            "every load worker finished a request begun after detection",
+            () => Enumerable.Range(0, Workers).All(worker => Volatile.Read(ref begunAfterDetection[worker]) > 0),
+            WholeRingsBound,
+            Token);
         Dictionary<string, long> before = [];
         foreach (string key in keysOfStopped)
         {
             before[key] = await cluster.BackendCallsAsync(key, Token);
         }
 
-        await Task.Delay(TimeSpan.FromSeconds(3), Token);
+        // Every key of the stopped node is then asked at both survivors, beside the load: once at its new
+        // owner and once at the other, which asks the owner, so an owner that did not keep the value would
+        // load it twice, however few requests the workers got through.
+        foreach (string key in keysOfStopped)
+        {
+            foreach (HttpClient survivor in survivors)
+            {
+                using HttpResponseMessage response = await survivor.GetAsync(CachePath(key), Token);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+        }
+
+        await Waits.UntilAsync("the load workers made more than 50 requests", () => Volatile.Read(ref requests) > 50, WholeRingsBound, Token);
         await stopLoad.CancelAsync();
         await Task.WhenAll(load);
 
@@ -119,22 +149,37 @@ public sealed class FailureTests(FailureFixture cluster) : IClassFixture<Failure
         await cluster.WaitForWholeRingsAsync(WholeRingsBound, Token);
         HttpClient asker = cluster.Nodes["cache-0"];
         string key = ClusterFixture.KeyOwnedBy("cache-1", "hang");
-        using (HttpResponseMessage set = await cluster.SendAsPeerAsync("cache-1", new HttpRequestMessage(HttpMethod.Put, "/_faults/peer-delay?ms=20000"), Token))
+
+        // cache-1 holds every peer get for the fault's longest delay, far beyond the asker's peer timeout.
+        TimeSpan hold = TimeSpan.FromSeconds(60);
+        using (HttpResponseMessage set = await cluster.SendAsPeerAsync("cache-1", new HttpRequestMessage(HttpMethod.Put, $"/_faults/peer-delay?ms={hold.TotalMilliseconds:0}"), Token))
         {
             Assert.Equal(HttpStatusCode.NoContent, set.StatusCode);
         }
 
         try
         {
+            string[] ofTheHungPeer = ["aspirecache_peer=\"cache-1\""];
+            double timeoutsBefore = await NodeMetrics.SumAsync(asker, "aspirecache_peer_timeouts_total", ofTheHungPeer, Token);
             var stopwatch = Stopwatch.StartNew();
             using HttpResponseMessage response = await asker.GetAsync(CachePath(key), Token);
             TimeSpan took = stopwatch.Elapsed;
 
+            // Loaded by the asker itself, where the peer would have answered only after the hold: it stopped
+            // waiting for the peer, and what ended the wait was a timeout of its own, counted against the peer
+            // (with its probes' timeouts, which could only make this pass, never fail, on a loaded machine).
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal("load", response.Headers.GetValues("X-Cache-Result").Single());
+            Assert.True(
+                await NodeMetrics.SumAsync(asker, "aspirecache_peer_timeouts_total", ofTheHungPeer, Token) > timeoutsBefore,
+                "cache-0 counted no timeout of cache-1: something other than its peer timeout ended the wait.");
 
-            // The peer timeout (1 s) plus one backend load (100 ms), with room for a slow machine.
-            Assert.InRange(took, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(3));
+            // It waited for the peer first: at least the peer timeout (1 s; 0.9 for timer granularity), a
+            // bound that a slow machine only makes easier to meet. The upper bound is the one time bound
+            // this test cannot do without, since "at most the peer timeout" is a claim about time: it is
+            // generous (ten peer timeouts) so that a loaded machine does not miss it, and still far below
+            // the hold, which is what an asker that waited for the peer would have taken.
+            Assert.InRange(took, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(10));
         }
         finally
         {

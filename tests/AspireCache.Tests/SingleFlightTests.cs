@@ -44,20 +44,28 @@ public class SingleFlightTests
     {
         var flights = new SingleFlight<string, string>();
         int executions = 0;
+        int arrived = 0;
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        // The work is held open until every caller has called Run: each must find the flight under way
+        // and join it, however late the thread pool gets to its thread.
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Task<string>[] callers = Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
         {
             await start.Task;
-            return await flights.Run("k", 0, async (key, _) =>
+            Task<string> shared = flights.Run("k", release, async (key, held) =>
             {
                 Interlocked.Increment(ref executions);
-                await Task.Delay(200, TestToken);
+                await held.Task;
                 return key + "!";
             }).Task;
+            Interlocked.Increment(ref arrived);
+            return await shared;
         }, TestToken)).ToArray();
         start.SetResult();
 
+        await Waits.UntilAsync("all 8 callers have called Run", () => Volatile.Read(ref arrived) == callers.Length, cancellationToken: TestToken);
+        release.SetResult();
         string[] results = await Task.WhenAll(callers);
 
         Assert.Equal(1, executions);
