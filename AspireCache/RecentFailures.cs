@@ -45,22 +45,20 @@ internal sealed class RecentFailures(TimeSpan backoff, TimeProvider time)
         }
 
         long now = time.GetTimestamp();
-        var failure = new Failure(key, ExceptionDispatchInfo.Capture(error), now + _backoffTimestamps);
         lock (_lock)
         {
             SweepPassed(now);
-            if (_failures.TryGetValue(key, out _))
-            {
-                _failures[key] = failure;
-            }
-            else if (_count < Capacity)
-            {
-                _failures[key] = failure;
-                _count++;
-            }
-            else
+            bool known = _failures.ContainsKey(key);
+            if (!known && _count >= Capacity)
             {
                 return;
+            }
+
+            var failure = new Failure(key, ExceptionDispatchInfo.Capture(error), now + _backoffTimestamps);
+            _failures[key] = failure;
+            if (!known)
+            {
+                _count++;
             }
 
             _byAge.Enqueue(failure);
