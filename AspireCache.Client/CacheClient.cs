@@ -50,7 +50,7 @@ internal sealed partial class CacheClient : ICacheClient
     public async Task<CacheGetResult> GetAsync(string group, string key, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(group);
-        ArgumentNullException.ThrowIfNull(key);
+        ValidateKey(group, key);
         var request = new CacheRequest(HttpMethod.Get, CacheHttpProtocol.KeyPath(group, key), Authorization: null);
         return (await RunAsync(CacheClientOperation.Get, group, key, request, cancellationToken).ConfigureAwait(false))!;
     }
@@ -58,7 +58,7 @@ internal sealed partial class CacheClient : ICacheClient
     public Task WriteAsync(string group, string key, ReadOnlyMemory<byte> value, TimeSpan? timeToLive = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(group);
-        ArgumentNullException.ThrowIfNull(key);
+        ValidateKey(group, key);
         if (timeToLive < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(timeToLive), timeToLive, "A time to live cannot be negative.");
@@ -71,7 +71,7 @@ internal sealed partial class CacheClient : ICacheClient
     public Task RemoveAsync(string group, string key, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(group);
-        ArgumentNullException.ThrowIfNull(key);
+        ValidateKey(group, key);
         var request = new CacheRequest(HttpMethod.Delete, CacheHttpProtocol.KeyPath(group, key), _admin);
         return RunAsync(CacheClientOperation.Remove, group, key, request, cancellationToken);
     }
@@ -81,6 +81,13 @@ internal sealed partial class CacheClient : ICacheClient
         ArgumentException.ThrowIfNullOrEmpty(group);
         var request = new CacheRequest(HttpMethod.Post, CacheHttpProtocol.ClearPath(group), _admin);
         return RunAsync(CacheClientOperation.Clear, group, key: null, request, cancellationToken);
+    }
+
+    // What can never be a key is refused before anything is sent; only the node knows the group's length limit.
+    private static void ValidateKey(string group, string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        CacheKeyRules.Validate(key, int.MaxValue, group);
     }
 
     /// <summary>Sends to the key's member (any member for a clear), and once more to another when it does not answer.</summary>

@@ -3,11 +3,16 @@ using System.Text;
 namespace AspireCache;
 
 /// <summary>What makes a string a cache key: non-empty, not '.' or '..', valid Unicode without U+0000, and short enough in UTF-8.</summary>
-internal static class CacheKeyRules
+/// <remarks>A group applies every rule (<see cref="CacheGroup.ValidateKey"/>); a client, which does not know a group's limit, applies the others before it sends anything.</remarks>
+public static class CacheKeyRules
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Throws <see cref="InvalidCacheKeyException"/> unless <paramref name="key"/> is a key of at most <paramref name="maxKeyBytes"/> UTF-8 bytes.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="maxKeyBytes">The group's longest key, in UTF-8 bytes; <see cref="int.MaxValue"/> to check only the other rules.</param>
+    /// <param name="group">The group, named in the message.</param>
+    /// <exception cref="InvalidCacheKeyException">The key breaks a rule; the message says which.</exception>
     public static void Validate(string key, int maxKeyBytes, string group)
     {
         if (string.IsNullOrEmpty(key))

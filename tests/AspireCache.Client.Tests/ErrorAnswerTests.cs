@@ -7,6 +7,8 @@ public class ErrorAnswerTests
 {
     private const int MaxProblemBytes = 64 * 1024;
 
+    private const string UnpairedSurrogate = "unpaired surrogate";
+
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     private static void AnswerEveryone(ClientHost host, Func<HttpResponseMessage> answer)
@@ -27,6 +29,24 @@ public class ErrorAnswerTests
 
         Assert.Equal("the node's detail", ex.Message);
         Assert.Single(host.Nodes.CacheRequests);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(".")]
+    [InlineData("..")]
+    [InlineData("a\0b")]
+    [InlineData(UnpairedSurrogate)]
+    public async Task AKeyThatCanNeverBeOne_IsRefusedBeforeAnythingIsSent(string key)
+    {
+        key = key == UnpairedSurrogate ? "a\uD800b" : key; // Test data cannot carry a lone surrogate intact.
+        using ClientHost host = ClientHost.Create();
+
+        await Assert.ThrowsAsync<InvalidCacheKeyException>(() => host.Client.GetAsync("demo", key, Token));
+        await Assert.ThrowsAsync<InvalidCacheKeyException>(() => host.Client.RemoveAsync("demo", key, Token));
+        await Assert.ThrowsAsync<InvalidCacheKeyException>(() => host.Client.WriteAsync("demo", key, new byte[] { 1 }, cancellationToken: Token));
+
+        Assert.Empty(host.Nodes.Requests);
     }
 
     [Theory]
